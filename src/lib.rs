@@ -6,6 +6,8 @@
 //! `flow`, `factors`, `loss` (depend on burn only) -> training -> bundle -> `web`.
 
 pub mod analysis;
+pub mod autoencoder;
+pub mod bundle;
 pub mod data;
 pub mod error;
 pub mod factors;

@@ -3,4 +3,5 @@
 
 pub mod fid;
 pub mod linalg;
+pub mod metrics;
 pub mod pca;

