@@ -35,5 +35,6 @@ stamp "export"
     --flow-unsupervised "$RUNS/flow-unsupervised" --flow-supervised "$RUNS/flow-supervised" \
     --flow-classifier "$RUNS/flow-classifier" --out www/assets --examples 1000 --seed 7
 stamp "eval"
-"$iin" eval --bundle www/assets --judge "$RUNS/judge" --json www/assets/eval.json --n 1000
+"$iin" eval --bundle www/assets --judge "$RUNS/judge" --json www/assets/eval.json --n 1000 \
+    --figures www/figures
 stamp "done"

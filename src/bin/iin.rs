@@ -11,6 +11,9 @@ mod eval;
 #[path = "iin/export.rs"]
 mod export;
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "iin/png.rs"]
+mod png;
+#[cfg(not(target_arch = "wasm32"))]
 #[path = "iin/progress.rs"]
 mod progress;
 #[cfg(not(target_arch = "wasm32"))]

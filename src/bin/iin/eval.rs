@@ -7,7 +7,9 @@ use anyhow::{Context, Result};
 use burn::tensor::{Device, Tensor};
 use clap::Args;
 use iin::analysis::fid::frechet_distance;
-use iin::analysis::metrics::{classifier_response, codes, judge_digits, samples, swap_report};
+use iin::analysis::metrics::{
+    classifier_response, codes, judge_digits, samples, swap_decode, swap_report,
+};
 use iin::autoencoder::{ImageClassifier, Judge, ModelFile};
 use iin::bundle::{Bundle, FLOW_CLASSIFIER, FLOW_SUPERVISED, FLOW_UNSUPERVISED};
 use iin::data::{self, Split};
@@ -15,6 +17,7 @@ use iin::rng::SplitMix64;
 use iin::tensor_util::to_vec;
 use serde_json::json;
 
+use crate::png;
 use crate::train::load_mnist;
 
 #[derive(Args)]
@@ -35,6 +38,9 @@ pub struct EvalArgs {
     n: usize,
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Folder for figures: reconstructions, analogy grids for digit and colour, samples.
+    #[arg(long)]
+    figures: Option<PathBuf>,
 }
 
 pub fn run(args: &EvalArgs) -> Result<()> {
@@ -61,6 +67,7 @@ pub fn run(args: &EvalArgs) -> Result<()> {
         )?)
     };
     let (xa, xb) = (images(ia, &ca)?, images(ib, &cb)?);
+    let (xa_fig, xb_fig) = (xa.clone().narrow(0, 0, 8), xb.clone().narrow(0, 0, 8));
     let labels = |idx: &[usize]| idx.iter().map(|&i| test.label(i)).collect::<Vec<u8>>();
     let (la, lb) = (labels(ia), labels(ib));
 
@@ -157,6 +164,10 @@ pub fn run(args: &EvalArgs) -> Result<()> {
     );
     row("classifier_accuracy", clf_acc as f64, "");
     row("judge_accuracy", judge_acc as f64, "");
+    if let Some(dir) = &args.figures {
+        figures(dir, &bundle, xa_fig, xb_fig, args.seed, &device)?;
+        println!("figures written to {}", dir.display());
+    }
     if let Some(path) = &args.json {
         std::fs::write(path, serde_json::to_string_pretty(&report)?)
             .with_context(|| format!("writing {}", path.display()))?;
@@ -171,4 +182,58 @@ fn accuracy(pred: &[usize], labels: &[u8]) -> f32 {
         .filter(|(p, &l)| **p == l as usize)
         .count() as f32
         / labels.len() as f32
+}
+
+/// Rows of `3 x 32 x 32` host images from a `[B, 3, 32, 32]` tensor.
+fn rows_of(images: Tensor<4>) -> Result<Vec<Vec<f32>>> {
+    Ok(to_vec(images)?
+        .chunks(3 * 32 * 32)
+        .map(<[f32]>::to_vec)
+        .collect())
+}
+
+fn figures(
+    dir: &std::path::Path,
+    bundle: &Bundle,
+    xa: Tensor<4>,
+    xb: Tensor<4>,
+    seed: u64,
+    device: &Device,
+) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let ae = &bundle.autoencoder;
+    let recon = ae.decode(codes(ae, xa.clone()));
+    png::write_grid(
+        &dir.join("reconstructions.png"),
+        &[rows_of(xa.clone())?, rows_of(recon)?],
+        1,
+    )?;
+    let flow = bundle.flow(FLOW_SUPERVISED)?;
+    let factors = &bundle.manifest.flow(FLOW_SUPERVISED)?.factors;
+    let (za, zb) = (codes(ae, xa.clone()), codes(ae, xb.clone()));
+    let n = 6;
+    for name in ["digit", "colour"] {
+        let k = factors.index_of(name)?;
+        // Row 0: the targets (everything but the factor); column 0: the factor's sources.
+        let blank = vec![1.0f32; 3 * 32 * 32];
+        let targets = rows_of(xa.clone().narrow(0, 0, n))?;
+        let sources = rows_of(xb.clone().narrow(0, 0, n))?;
+        let mut grid = vec![std::iter::once(blank).chain(targets).collect::<Vec<_>>()];
+        for (r, source) in sources.into_iter().enumerate() {
+            let zs = zb.clone().narrow(0, r, 1).repeat_dim(0, n);
+            let swapped = swap_decode(ae, flow, factors, za.clone().narrow(0, 0, n), zs, k);
+            grid.push(std::iter::once(source).chain(rows_of(swapped)?).collect());
+        }
+        png::write_grid(&dir.join(format!("analogy-{name}.png")), &grid, 1)?;
+    }
+    let unsupervised = bundle.flow(FLOW_UNSUPERVISED)?;
+    png::write_grid(
+        &dir.join("samples.png"),
+        &[
+            rows_of(samples(ae, None, 10, seed, device))?,
+            rows_of(samples(ae, Some(unsupervised), 10, seed, device))?,
+        ],
+        1,
+    )?;
+    Ok(())
 }
