@@ -37,8 +37,8 @@ pub enum IinError {
     #[error("{0} contains non-finite values (NaN or infinity); check the input data")]
     NonFinite(String),
 
-    /// A weight file that is not a flow file at all, or is damaged.
-    #[error("not a valid flow weight file: {0}")]
+    /// A weight or bundle file that is not what it should be, or is damaged.
+    #[error("not a valid weight file: {0}")]
     BadFile(String),
 
     /// A weight file written by another format version.

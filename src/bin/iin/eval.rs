@@ -147,7 +147,10 @@ pub fn run(args: &EvalArgs) -> Result<()> {
     });
     println!("{:<40} {:>10}  goal", "measure", "value");
     let row = |name: &str, v: f64, goal: &str| println!("{name:<40} {v:>10.4}  {goal}");
-    row("round_trip_max_abs", round_trip as f64, "<= 1e-4");
+    println!(
+        "{:<40} {:>10.2e}  <= 1e-4",
+        "round_trip_max_abs", round_trip
+    );
     row("swap.digit_follows", swap.digit_follows as f64, ">= 0.95");
     row("swap.colour_error", swap.colour_error as f64, "<= 0.05");
     row("swap.digit_kept", swap.digit_kept as f64, ">= 0.95");
