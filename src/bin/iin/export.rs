@@ -218,19 +218,23 @@ fn entry<C: serde::Serialize>(
     })
 }
 
-fn record_run(
-    dir: &Path,
-    name: &str,
-    seeds: &mut BTreeMap<String, u64>,
-    steps: &mut BTreeMap<String, usize>,
-) -> Result<()> {
-    let config: serde_json::Value = serde_json::from_slice(&read(&dir.join("config.json"))?)?;
-    seeds.insert(name.into(), config["seed"].as_u64().unwrap_or_default());
-    steps.insert(
-        name.into(),
-        config["steps"].as_u64().unwrap_or_default() as usize,
-    );
-    Ok(())
+/// Seeds, steps and the whole config of each training run, for the provenance.
+#[derive(Default)]
+struct Runs {
+    seeds: BTreeMap<String, u64>,
+    steps: BTreeMap<String, usize>,
+    configs: BTreeMap<String, serde_json::Value>,
+}
+
+impl Runs {
+    fn record(&mut self, dir: &Path, name: &str) -> Result<()> {
+        let config: serde_json::Value = serde_json::from_slice(&read(&dir.join("config.json"))?)?;
+        let field = |key: &str| config[key].as_u64().unwrap_or_default();
+        self.seeds.insert(name.into(), field("seed"));
+        self.steps.insert(name.into(), field("steps") as usize);
+        self.configs.insert(name.into(), config);
+        Ok(())
+    }
 }
 
 fn git_commit() -> String {
