@@ -249,19 +249,15 @@ impl Bundle {
         let mut flows = BTreeMap::new();
         for (name, entry) in &manifest.flows {
             let bytes = file(&entry.network.file)?;
-            let flow = Flow::from_bytes(&bytes, device)
-                .map_err(|e| IinError::ArchitectureMismatch(format!("flow {name:?}: {e}")))?;
             let stated: crate::flow::FlowConfig =
                 serde_json::from_value(entry.network.config.clone())
                     .map_err(|e| IinError::BadFile(format!("flow {name:?} config: {e}")))?;
-            let diff = stated.differences(flow.config());
-            if !diff.is_empty() {
-                return Err(IinError::ArchitectureMismatch(format!(
-                    "flow {name:?}: the manifest and {} disagree: {}",
-                    entry.network.file,
-                    diff.join("; ")
-                )));
-            }
+            let flow = Flow::from_bytes_expecting(&bytes, &stated, device).map_err(|e| {
+                IinError::ArchitectureMismatch(format!(
+                    "flow {name:?} ({}): {e}",
+                    entry.network.file
+                ))
+            })?;
             if flow.dim() != manifest.latent_dim {
                 return Err(IinError::ArchitectureMismatch(format!(
                     "flow {name:?} has dimension {}, the codes have {}",

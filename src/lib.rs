@@ -16,6 +16,7 @@ pub mod loss;
 pub mod rng;
 pub mod tensor_util;
 pub mod train;
+pub mod weights;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -12,13 +12,12 @@
 //! built them ([`ModelFile`]).
 
 mod classifier;
-mod file;
 mod judge;
 mod layers;
 mod vae;
 
+pub use crate::weights::{ModelFile, MODEL_FILE_VERSION};
 pub use classifier::{accuracy, cross_entropy, Classifier, ClassifierConfig, ImageClassifier};
-pub use file::{ModelFile, MODEL_FILE_VERSION};
 pub use judge::{Judge, JudgeConfig};
 pub use vae::{
     ensure_images, standard_normal, vae_loss, Autoencoder, AutoencoderConfig, Decoder, Encoder,

@@ -8,7 +8,6 @@
 mod actnorm;
 mod block;
 mod coupling;
-mod file;
 mod shuffle;
 mod stack;
 pub mod testing;
@@ -18,7 +17,6 @@ use burn::tensor::Tensor;
 pub use actnorm::ActNorm;
 pub use block::FlowBlock;
 pub use coupling::{DoubleAffineCoupling, Subnet};
-pub use file::FLOW_FILE_VERSION;
 pub use shuffle::Shuffle;
 pub use stack::{Flow, FlowConfig};
 

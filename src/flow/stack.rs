@@ -57,21 +57,6 @@ impl FlowConfig {
             config: self.clone(),
         })
     }
-
-    /// Names every field in which `self` (expected) and `other` (found) differ.
-    pub fn differences(&self, other: &FlowConfig) -> Vec<String> {
-        let mut diff = Vec::new();
-        let mut check = |name: &str, a: u64, b: u64| {
-            if a != b {
-                diff.push(format!("{name}: expected {a}, found {b}"));
-            }
-        };
-        check("dim", self.dim as u64, other.dim as u64);
-        check("n_blocks", self.n_blocks as u64, other.n_blocks as u64);
-        check("hidden", self.hidden as u64, other.hidden as u64);
-        check("depth", self.depth as u64, other.depth as u64);
-        diff
-    }
 }
 
 /// The invertible network `T`: `z~ = T(z)`, `z = T^-1(z~)`.

@@ -1,5 +1,5 @@
-//! Weight files of the autoencoder, the classifier and the judge: a small versioned header and
-//! burn's burnpack record (the same layout as the flow's file).
+//! Weight files of every network (the flows, the autoencoder, the classifier and the judge): a
+//! small versioned header and burn's burnpack record.
 //!
 //! Layout: an 8-byte magic naming the kind of network, format version (u32 LE), header length
 //! (u32 LE), the header (JSON: the config that built the network), then the burnpack bytes.
@@ -10,14 +10,18 @@ use burn::tensor::{Bytes, Device};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::{Autoencoder, AutoencoderConfig, Classifier, ClassifierConfig, Judge, JudgeConfig};
+use crate::autoencoder::{
+    Autoencoder, AutoencoderConfig, Classifier, ClassifierConfig, Judge, JudgeConfig,
+};
 use crate::error::{IinError, Result};
+use crate::flow::{Flow, FlowConfig};
 
 /// The version of the weight-file layout this build writes and reads.
 pub const MODEL_FILE_VERSION: u32 = 1;
 
 /// Magic and name of every kind of file, to say what a file of the wrong kind is.
-const KINDS: [(&[u8; 8], &str); 3] = [
+const KINDS: [(&[u8; 8], &str); 4] = [
+    (Flow::MAGIC, Flow::NAME),
     (Autoencoder::MAGIC, Autoencoder::NAME),
     (Classifier::MAGIC, Classifier::NAME),
     (Judge::MAGIC, Judge::NAME),
@@ -87,6 +91,20 @@ pub trait ModelFile: Module + Sized {
             )));
         }
         Self::from_bytes(bytes, device)
+    }
+}
+
+impl ModelFile for Flow {
+    type Config = FlowConfig;
+    const MAGIC: &'static [u8; 8] = b"IINFLOW\0";
+    const NAME: &'static str = "a flow";
+
+    fn file_config(&self) -> &FlowConfig {
+        self.config()
+    }
+
+    fn build(config: &FlowConfig, device: &Device) -> Result<Self> {
+        config.init(device)
     }
 }
 
