@@ -6,7 +6,7 @@
 //! The loader rebuilds the network from the header's config and applies the record.
 
 use burn::module::Module;
-use burn::tensor::{Bytes, Device};
+use burn::tensor::{Bytes, DType, Device};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -41,12 +41,29 @@ pub trait ModelFile: Module + Sized {
     /// A fresh network of that config.
     fn build(config: &Self::Config, device: &Device) -> Result<Self>;
 
-    /// Serialises the network (config and weights) to bytes.
+    /// Serialises the network (config and weights, f32) to bytes.
     fn to_bytes(&self) -> Result<Vec<u8>> {
+        self.to_bytes_as(DType::F32)
+    }
+
+    /// Serialises the network with its float parameters stored as `dtype` (F32 or F16); the
+    /// loader casts them back to the network's own precision.
+    fn to_bytes_as(&self, dtype: DType) -> Result<Vec<u8>> {
+        struct CastTo(DType);
+        impl burn::module::ModuleMapper for CastTo {
+            fn map_float<const D: usize>(
+                &mut self,
+                param: burn::module::Param<burn::tensor::Tensor<D>>,
+            ) -> burn::module::Param<burn::tensor::Tensor<D>> {
+                let dtype = self.0;
+                param.map(|t| t.cast(dtype))
+            }
+        }
         let header = serde_json::to_vec(self.file_config())
             .map_err(|e| IinError::Record(format!("config to JSON: {e}")))?;
         let record = self
             .clone()
+            .map(&mut CastTo(dtype))
             .into_record()
             .into_bytes()
             .map_err(|e| IinError::Record(e.to_string()))?;
@@ -68,7 +85,8 @@ pub trait ModelFile: Module + Sized {
     fn from_bytes(bytes: &[u8], device: &Device) -> Result<Self> {
         let (config, record) = split_file::<Self::Config>(bytes, Self::MAGIC, Self::NAME)?;
         let record = burn::store::ModuleRecord::from_bytes(Bytes::from_bytes_vec(record.to_vec()))
-            .map_err(|e| IinError::BadFile(format!("weights section: {e}")))?;
+            .map_err(|e| IinError::BadFile(format!("weights section: {e}")))?
+            .cast_to_module_dtype();
         Self::build(&config, device)?
             .try_load_record(record)
             .map_err(|e| IinError::ArchitectureMismatch(e.to_string()))

@@ -248,3 +248,27 @@ fn checked_entry_points_refuse_bad_input() {
     ));
     assert!(flow.forward_checked(gaussian(3, 4, 0.0, 1.0, 1)).is_ok());
 }
+
+/// f16 storage halves the file, loads back as f32, and moves outputs only by f16 rounding.
+#[test]
+fn f16_files_are_half_the_size_and_close() {
+    let flow = trained_like_flow(16, 32, 3);
+    let full = flow.to_bytes().unwrap();
+    let half = flow.to_bytes_as(burn::tensor::DType::F16).unwrap();
+    // Floats halve; the integer permutations and the per-tensor metadata do not.
+    assert!(
+        half.len() * 3 < full.len() * 2,
+        "{} vs {} bytes",
+        half.len(),
+        full.len()
+    );
+    let loaded = Flow::from_bytes(&half, &cpu()).unwrap();
+    let x = gaussian(20, 16, 0.0, 1.0, 5);
+    let (a, _) = flow.forward(x.clone());
+    let (b, _) = loaded.forward(x);
+    let (a, b) = (to_vec(a).unwrap(), to_vec(b).unwrap());
+    let diff = max_abs(&a, &b);
+    assert!(diff > 0.0, "f16 rounding should change something");
+    assert!(diff < 0.05, "f16 weights moved outputs by {diff}");
+    assert_bijection(&loaded, gaussian(8, 16, 0.0, 1.0, 6), TOL);
+}

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 use burn::module::Module;
-use burn::tensor::Device;
+use burn::tensor::{DType, Device};
 use clap::Args;
 use iin::analysis::metrics::{codes, handles};
 use iin::autoencoder::{Autoencoder, Classifier, ModelFile};
@@ -51,6 +51,24 @@ pub struct ExportArgs {
     examples: usize,
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Storage precision of the weights (the page computes in f32 either way).
+    #[arg(long, value_enum, default_value = "f16")]
+    dtype: Precision,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum Precision {
+    F32,
+    F16,
+}
+
+impl Precision {
+    fn burn(self) -> DType {
+        match self {
+            Precision::F32 => DType::F32,
+            Precision::F16 => DType::F16,
+        }
+    }
 }
 
 pub const EXAMPLES_FILE: &str = "examples.bin";
@@ -84,14 +102,14 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         .collect();
     let images = data::image_tensor(pixels, 3, &device)?;
 
-    let ae_bytes = read(&args.autoencoder.join("model.bin"))?;
-    let ae = Autoencoder::from_bytes(&ae_bytes, &device)?;
-    let clf_bytes = read(&args.classifier.join("model.bin"))?;
-    let clf = Classifier::from_bytes(&clf_bytes, &device)?;
+    let dtype = args.dtype.burn();
+    let (ae, ae_bytes) = ship::<Autoencoder>(&args.autoencoder, dtype, &device)?;
+    let (clf, clf_bytes) = ship::<Classifier>(&args.classifier, dtype, &device)?;
     let ae_codes = codes(&ae, images.clone());
     let clf_codes = clf.feature(images);
 
     let mut flows = BTreeMap::new();
+    let mut shipped_flows = BTreeMap::new();
     let mut runs = Runs::default();
     for (name, dir, codes_of, z) in [
         (
@@ -113,8 +131,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
             &clf_codes,
         ),
     ] {
-        let bytes = read(&dir.join("model.bin"))?;
-        let flow = Flow::from_bytes(&bytes, &device)
+        let (flow, bytes) = ship::<Flow>(dir, dtype, &device)
             .with_context(|| format!("loading the {name} flow from {}", dir.display()))?;
         let factors: Factors = serde_json::from_slice(&read(&dir.join("factors.json"))?)
             .with_context(|| format!("parsing {}", dir.join("factors.json").display()))?;
@@ -123,13 +140,14 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         flows.insert(
             name.to_string(),
             FlowEntry {
-                network: entry(&file, &bytes, flow.num_params(), flow.config())?,
+                network: entry(&file, &bytes, args.dtype, flow.num_params(), flow.config())?,
                 codes_of: codes_of.into(),
                 handles: handles(&flow, &factors, z.clone())?,
                 factors,
             },
         );
         runs.record(dir, &format!("flow-{name}"))?;
+        shipped_flows.insert(name, flow);
     }
     runs.record(&args.autoencoder, "autoencoder")?;
     runs.record(&args.classifier, "classifier")?;
@@ -139,9 +157,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
     let reference = {
         let count = 4.min(count);
         let z = ae_codes.clone().narrow(0, 0, count);
-        let supervised =
-            Flow::from_bytes(&read(&args.flow_supervised.join("model.bin"))?, &device)?;
-        let (z_tilde, _) = supervised.forward(z.clone());
+        let (z_tilde, _) = shipped_flows[FLOW_SUPERVISED].forward(z.clone());
         let decoded = iin::tensor_util::to_vec(ae.decode(z.clone()))?;
         Reference {
             count,
@@ -161,8 +177,20 @@ pub fn run(args: &ExportArgs) -> Result<()> {
             range: (-1.0, 1.0),
             note: "ColorMNIST: grey digit padded 28 -> 32, in [-1, 1], times an RGB colour in [0, 1]^3 (stroke +c, background -c)".into(),
         },
-        autoencoder: entry("autoencoder.bin", &ae_bytes, ae.num_params(), ae.config())?,
-        classifier: entry("classifier.bin", &clf_bytes, clf.num_params(), clf.config())?,
+        autoencoder: entry(
+            "autoencoder.bin",
+            &ae_bytes,
+            args.dtype,
+            ae.num_params(),
+            ae.config(),
+        )?,
+        classifier: entry(
+            "classifier.bin",
+            &clf_bytes,
+            args.dtype,
+            clf.num_params(),
+            clf.config(),
+        )?,
         flows,
         examples: ExamplesEntry {
             file: EXAMPLES_FILE.into(),
@@ -203,15 +231,24 @@ fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).with_context(|| format!("reading {}", path.display()))
 }
 
+/// Loads a run's weights, stores them in `dtype`, and returns the network as shipped (read back
+/// from those bytes) with the bytes: everything the export computes uses the shipped precision.
+fn ship<M: ModelFile>(run: &Path, dtype: DType, device: &Device) -> Result<(M, Vec<u8>)> {
+    let original = M::from_bytes(&read(&run.join("model.bin"))?, device)?;
+    let bytes = original.to_bytes_as(dtype)?;
+    Ok((M::from_bytes(&bytes, device)?, bytes))
+}
+
 fn entry<C: serde::Serialize>(
     file: &str,
     bytes: &[u8],
+    dtype: Precision,
     parameters: usize,
     config: &C,
 ) -> Result<NetworkEntry> {
     Ok(NetworkEntry {
         file: file.into(),
-        dtype: "f32".into(),
+        dtype: format!("{dtype:?}").to_lowercase(),
         bytes: bytes.len(),
         parameters,
         config: serde_json::to_value(config)?,
