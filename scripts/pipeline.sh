@@ -26,7 +26,7 @@ stamp "flow: unsupervised"
     --out "$RUNS/flow-unsupervised" --steps "$(scale 2000)" --batch 128 --lr 1e-3 --seed 4
 stamp "flow: supervised"
 "$iin" train flow --kind supervised --source "$RUNS/autoencoder/model.bin" \
-    --out "$RUNS/flow-supervised" --steps "$(scale 3000)" --batch 128 --lr 1e-3 --seed 5
+    --out "$RUNS/flow-supervised" --steps "$(scale 8000)" --batch 128 --lr 1e-3 --seed 5
 stamp "flow: classifier"
 "$iin" train flow --kind classifier --source "$RUNS/classifier/model.bin" \
     --out "$RUNS/flow-classifier" --steps "$(scale 2000)" --batch 128 --lr 1e-3 --seed 6

@@ -8,9 +8,9 @@ use burn::tensor::Device;
 use clap::Args;
 use iin::flow::testing::perturb;
 use iin::flow::{Flow, FlowConfig};
-use iin::weights::ModelFile;
 use iin::rng::SplitMix64;
 use iin::tensor_util::{tensor2, to_vec};
+use iin::weights::ModelFile;
 
 #[derive(Args)]
 pub struct BenchArgs {
