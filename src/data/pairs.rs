@@ -84,6 +84,21 @@ impl PairSampler {
 
     /// `batch` pairs: digit pairs at even positions, colour pairs at odd ones (50/50).
     pub fn sample(&mut self, batch: usize) -> PairBatch {
+        self.sample_with(batch, |i| {
+            if i % 2 == 0 {
+                Shared::Digit
+            } else {
+                Shared::Colour
+            }
+        })
+    }
+
+    /// `batch` pairs that all share `shared` (e.g. for the dimension estimate of one factor).
+    pub fn sample_of(&mut self, shared: Shared, batch: usize) -> PairBatch {
+        self.sample_with(batch, |_| shared)
+    }
+
+    fn sample_with(&mut self, batch: usize, kind: impl Fn(usize) -> Shared) -> PairBatch {
         let mut out = PairBatch {
             first: Vec::with_capacity(batch),
             second: Vec::with_capacity(batch),
@@ -92,11 +107,7 @@ impl PairSampler {
             shared: Vec::with_capacity(batch),
         };
         for i in 0..batch {
-            let shared = if i % 2 == 0 {
-                Shared::Digit
-            } else {
-                Shared::Colour
-            };
+            let shared = kind(i);
             let (a, b, ca, cb) = self.pair(shared);
             out.first.push(a);
             out.second.push(b);

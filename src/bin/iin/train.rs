@@ -468,22 +468,8 @@ fn estimate_factors(
     let mut sets = Vec::new();
     for shared in [data::Shared::Digit, data::Shared::Colour] {
         let (mut za, mut zb) = (Vec::new(), Vec::new());
-        for chunk in (0..n).collect::<Vec<_>>().chunks(256) {
-            let mut batch = data::PairBatch {
-                first: Vec::new(),
-                second: Vec::new(),
-                first_colours: Vec::new(),
-                second_colours: Vec::new(),
-                shared: Vec::new(),
-            };
-            for _ in chunk {
-                let (i, j, ci, cj) = sampler.pair(shared);
-                batch.first.push(i);
-                batch.second.push(j);
-                batch.first_colours.push(ci);
-                batch.second_colours.push(cj);
-                batch.shared.push(shared);
-            }
+        for start in (0..n).step_by(256) {
+            let batch = sampler.sample_of(shared, 256.min(n - start));
             let (a, b) = data::pair_tensors(mnist, &batch, Some(&mut *rng), device)?;
             za.push(source.codes(a, rng));
             zb.push(source.codes(b, rng));
