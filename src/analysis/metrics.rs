@@ -60,17 +60,15 @@ pub fn codes(ae: &Autoencoder, images: Tensor<4>) -> Tensor<2> {
     ae.encode(images).0
 }
 
-/// Swap factor `k` of `b` into `a` through the flow; decoded images.
+/// Factor `k` of `b` put into `a`, both given as `z~ = T(z)`, inverted and decoded.
 pub fn swap_decode(
     ae: &Autoencoder,
     flow: &Flow,
     factors: &Factors,
-    za: Tensor<2>,
-    zb: Tensor<2>,
+    ta: Tensor<2>,
+    tb: Tensor<2>,
     k: usize,
 ) -> Tensor<4> {
-    let (ta, _) = flow.forward(za);
-    let (tb, _) = flow.forward(zb);
     let (z, _) = flow.inverse(factors.swap(ta, tb, k));
     ae.decode(z)
 }
@@ -88,16 +86,17 @@ pub fn swap_report(
     colours_b: &[Rgb],
 ) -> Result<SwapReport> {
     let n = labels_a.len() as f32;
-    let (za, zb) = (codes(ae, images_a), codes(ae, images_b));
+    let (ta, _) = flow.forward(codes(ae, images_a));
+    let (tb, _) = flow.forward(codes(ae, images_b));
     let digit = factors.index_of("digit")?;
     let colour = factors.index_of("colour")?;
-    let by_digit = swap_decode(ae, flow, factors, za.clone(), zb.clone(), digit);
+    let by_digit = swap_decode(ae, flow, factors, ta.clone(), tb.clone(), digit);
     let follows = judge_digits(judge, by_digit)?
         .iter()
         .zip(labels_b)
         .filter(|(d, &l)| **d == l as usize)
         .count();
-    let by_colour = swap_decode(ae, flow, factors, za, zb, colour);
+    let by_colour = swap_decode(ae, flow, factors, ta, tb, colour);
     let kept = judge_digits(judge, by_colour.clone())?
         .iter()
         .zip(labels_a)

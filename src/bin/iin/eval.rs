@@ -213,8 +213,9 @@ fn figures(
     )?;
     let flow = bundle.flow(FLOW_SUPERVISED)?;
     let factors = &bundle.manifest.flow(FLOW_SUPERVISED)?.factors;
-    let (za, zb) = (codes(ae, xa.clone()), codes(ae, xb.clone()));
     let n = 6;
+    let (ta, _) = flow.forward(codes(ae, xa.clone().narrow(0, 0, n)));
+    let (tb, _) = flow.forward(codes(ae, xb.clone().narrow(0, 0, n)));
     for name in ["digit", "colour"] {
         let k = factors.index_of(name)?;
         // Row 0: the targets (everything but the factor); column 0: the factor's sources.
@@ -223,8 +224,8 @@ fn figures(
         let sources = rows_of(xb.clone().narrow(0, 0, n))?;
         let mut grid = vec![std::iter::once(blank).chain(targets).collect::<Vec<_>>()];
         for (r, source) in sources.into_iter().enumerate() {
-            let zs = zb.clone().narrow(0, r, 1).repeat_dim(0, n);
-            let swapped = swap_decode(ae, flow, factors, za.clone().narrow(0, 0, n), zs, k);
+            let source_t = tb.clone().narrow(0, r, 1).repeat_dim(0, n);
+            let swapped = swap_decode(ae, flow, factors, ta.clone(), source_t, k);
             grid.push(std::iter::once(source).chain(rows_of(swapped)?).collect());
         }
         png::write_grid(&dir.join(format!("analogy-{name}.png")), &grid, 1)?;
