@@ -141,6 +141,29 @@ pub struct Handle {
     pub std: f32,
 }
 
+impl Handle {
+    /// The slider position of a factor's block (`mean.len()` values): its coordinate along the
+    /// axis, in units of `std`.
+    pub fn value(&self, block: &[f32]) -> f32 {
+        let along: f32 = block
+            .iter()
+            .zip(&self.mean)
+            .zip(&self.axis)
+            .map(|((v, m), a)| (v - m) * a)
+            .sum();
+        along / self.std.max(f32::EPSILON)
+    }
+
+    /// Moves `block` along the axis so that [`Handle::value`] becomes `t`; the block's part
+    /// orthogonal to the axis is unchanged.
+    pub fn set(&self, block: &mut [f32], t: f32) {
+        let step = (t - self.value(block)) * self.std.max(f32::EPSILON);
+        for (v, a) in block.iter_mut().zip(&self.axis) {
+            *v += step * a;
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExamplesEntry {
     pub file: String,
@@ -304,4 +327,30 @@ fn load_network<M: ModelFile>(
         .map_err(|e| IinError::BadFile(format!("{} config in the manifest: {e}", entry.file)))?;
     M::from_bytes_expecting(&bytes, &expected, device)
         .map_err(|e| IinError::ArchitectureMismatch(format!("{}: {e}", entry.file)))
+}
+
+#[cfg(test)]
+mod handle_tests {
+    use super::Handle;
+
+    #[test]
+    fn setting_a_handle_moves_only_along_its_axis() {
+        let s = 0.5f32.sqrt();
+        let handle = Handle {
+            factor: "f".into(),
+            mean: vec![1.0, 0.0, 0.0],
+            axis: vec![s, s, 0.0],
+            std: 2.0,
+        };
+        let mut block = vec![0.3, -0.4, 0.7];
+        let before = block.clone();
+        handle.set(&mut block, 1.5);
+        assert!((handle.value(&block) - 1.5).abs() < 1e-5);
+        // The part orthogonal to the axis is unchanged: (x - y) and z.
+        assert!(((block[0] - block[1]) - (before[0] - before[1])).abs() < 1e-5);
+        assert_eq!(block[2], before[2]);
+        // The value is in std units: one std along the axis is 1.
+        let at_mean_plus_std: Vec<f32> = vec![1.0 + 2.0 * s, 2.0 * s, 0.0];
+        assert!((handle.value(&at_mean_plus_std) - 1.0).abs() < 1e-5);
+    }
 }

@@ -10,6 +10,7 @@
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::explore::{response_distances, response_features};
 use crate::analysis::pca::Pca;
 use crate::autoencoder::{Autoencoder, Classifier, ImageClassifier, Judge};
 use crate::bundle::Handle;
@@ -144,31 +145,16 @@ pub fn classifier_response(
     seed: u64,
 ) -> Result<Vec<(String, f32)>> {
     let feature = classifier.feature(images);
-    let [n, d] = feature.dims();
-    let logits = to_vec(classifier.head(feature.clone()))?;
-    let (t, _) = flow.forward(feature.clone());
-    let mut rng = SplitMix64::new(seed);
-    let mut out = Vec::new();
-    for (k, f) in factors.factors().iter().enumerate() {
-        let noise = tensor2(rng.normals(n * d), n, d, &feature.device());
-        let (moved, _) = flow.inverse(factors.swap(t.clone(), noise, k));
-        let moved = to_vec(classifier.head(moved))?;
-        let classes = logits.len() / n;
-        let mean = logits
-            .chunks(classes)
-            .zip(moved.chunks(classes))
-            .map(|(a, b)| {
-                a.iter()
-                    .zip(b)
-                    .map(|(x, y)| (x - y).powi(2))
-                    .sum::<f32>()
-                    .sqrt()
-            })
-            .sum::<f32>()
-            / n as f32;
-        out.push((f.name.clone(), mean));
-    }
-    Ok(out)
+    let n = feature.dims()[0];
+    let features = response_features(flow, factors, feature, 1, &mut SplitMix64::new(seed));
+    let logits = to_vec(classifier.head(features))?;
+    let distances = response_distances(&logits, n, 1, classifier.classes());
+    Ok(factors
+        .factors()
+        .iter()
+        .map(|f| f.name.clone())
+        .zip(distances)
+        .collect())
 }
 
 /// The 1-D handle of every factor: the first principal axis of its block of `z~ = T(z)` over

@@ -38,8 +38,12 @@ pub struct Chosen {
     pub reason: String,
 }
 
-/// Picks WebGPU when the browser gives an adapter and burn starts on it, the CPU otherwise.
-pub async fn choose() -> Chosen {
+/// Picks WebGPU when the browser gives an adapter and burn starts on it, the CPU otherwise (or
+/// when `prefer_cpu`).
+pub async fn choose(prefer_cpu: bool) -> Chosen {
+    if prefer_cpu {
+        return cpu("the page asked for the CPU".into());
+    }
     let adapter = match request_adapter().await {
         Ok(adapter) => adapter,
         Err(why) => return cpu(why),
