@@ -171,6 +171,7 @@ export class Session extends EventTarget {
     this.tail = Promise.resolve();
     this.fallingBack = null;
     this.fallbackReason = '';
+    this.embedded = false;
     this.lostReject = null;
     this.lost = new Promise((_, reject) => {
       this.lostReject = reject;
@@ -219,8 +220,12 @@ export class Session extends EventTarget {
     if (this.fallingBack) await this.fallingBack;
     const engine = this.engine;
     try {
-      if (engine.backend !== 'webgpu') return await engine[method](...args);
-      return await Promise.race([engine[method](...args), this.lost]);
+      const result =
+        engine.backend !== 'webgpu'
+          ? await engine[method](...args)
+          : await Promise.race([engine[method](...args), this.lost]);
+      if (method === 'embeddings') this.embedded = true;
+      return result;
     } catch (error) {
       if (engine.backend !== 'webgpu' || !looksLikeDeviceFailure(error)) throw asError(error);
       await this.fallBack(messageOf(error));
@@ -235,6 +240,8 @@ export class Session extends EventTarget {
         console.warn(`iin: WebGPU failed (${why}); falling back to the CPU`);
         const cpu = await this.bindings.Engine.create(true);
         await cpu.load(this.bundle.manifest, this.bundle.files);
+        // embedPoint needs the examples' embeddings computed on the engine it runs on.
+        if (this.embedded) await cpu.embeddings();
         this.engine = cpu;
         this.fallbackReason = `WebGPU failed (${why}); now on the CPU`;
         this.dispatchEvent(new CustomEvent('device', { detail: { reason: this.fallbackReason } }));

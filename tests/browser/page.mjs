@@ -14,7 +14,9 @@ import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { serve } from './serve.mjs';
 
-const DIST = process.argv.includes('--dist') ? process.argv[process.argv.indexOf('--dist') + 1] : 'dist';
+const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
+const DIST = arg('--dist', 'dist');
+const RUN_DEVICES = arg('--devices', 'webgpu,cpu').split(',');
 const OUT = process.env.IIN_TEST_RESULTS ?? 'test-results';
 const SUBPATH = '/sub/iin/';
 const LOAD_MS = 240_000;
@@ -123,7 +125,12 @@ function watch(context, page, origin, log) {
     if (url.protocol === 'data:' || url.protocol === 'blob:') return;
     if (url.origin !== origin) log.foreign.push(request.url());
   });
-  context.on('requestfailed', (request) => log.failedRequests.push(`${request.url()}: ${request.failure()?.errorText}`));
+  // net::ERR_ABORTED is the browser cancelling a request (here: fetches the page had read to
+  // the end are reported so when the context closes); a note, not a failure.
+  context.on('requestfailed', (request) => {
+    const why = request.failure()?.errorText ?? '';
+    (why === 'net::ERR_ABORTED' ? log.aborted : log.failedRequests).push(`${request.url()}: ${why}`);
+  });
   context.on('response', (response) => {
     if (response.status() >= 400) log.failedRequests.push(`${response.url()}: HTTP ${response.status()}`);
   });
@@ -133,10 +140,14 @@ function watch(context, page, origin, log) {
     else if (message.type() === 'warning') log.warnings.push(line);
   });
   page.on('pageerror', (error) => log.errors.push(`uncaught: ${error.message}`));
+  page.on('crash', () => log.errors.push('the page crashed'));
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) log.navigations.push(frame.url());
+  });
 }
 
 function newLog() {
-  return { errors: [], warnings: [], foreign: [], failedRequests: [] };
+  return { errors: [], warnings: [], foreign: [], failedRequests: [], navigations: [], aborted: [] };
 }
 
 function reportLog(name, log, { allowFailed = [] } = {}) {
@@ -146,6 +157,8 @@ function reportLog(name, log, { allowFailed = [] } = {}) {
   check(`${name}: no request to another origin`, log.foreign.length === 0, log.foreign.join(' '));
   check(`${name}: no failed requests`, failedRequests.length === 0, failedRequests.join(' | '));
   for (const warning of log.warnings) console.log(`  (console ${warning})`);
+  if (log.aborted.length) console.log(`  (aborted by the browser: ${log.aborted.length} request(s))`);
+  if (log.navigations.length > 1) console.log(`  (navigations: ${log.navigations.join(' ')})`);
 }
 
 async function launch(device) {
@@ -415,18 +428,18 @@ async function motion(page, name) {
   await page.locator('#walk').scrollIntoViewIfNeeded();
   await page.selectOption('#walk-factor', { label: 'colour' });
   await page.click('#walk-start');
-  await page.waitForFunction(() => Number(document.getElementById('walk').dataset.frame) >= 2, null, { timeout: STEP_MS });
+  await page.waitForFunction(() => Number(document.getElementById('walk-body').dataset.frame) >= 2, null, { timeout: STEP_MS });
   const a = await pixels(page, '#walk-canvas');
-  const frameA = Number(await page.getAttribute('#walk', 'data-frame'));
-  await page.waitForFunction((f) => Number(document.getElementById('walk').dataset.frame) >= f + 6, frameA, { timeout: STEP_MS });
+  const frameA = Number(await page.getAttribute('#walk-body', 'data-frame'));
+  await page.waitForFunction((f) => Number(document.getElementById('walk-body').dataset.frame) >= f + 6, frameA, { timeout: STEP_MS });
   const b = await pixels(page, '#walk-canvas');
   const walked = diff(a, b);
-  check(`${name}: walk frames change`, walked.mean > 0.2, `frames ${frameA} -> ${await page.getAttribute('#walk', 'data-frame')}: ${fmt(walked)}`);
+  check(`${name}: walk frames change`, walked.mean > 0.2, `frames ${frameA} -> ${await page.getAttribute('#walk-body', 'data-frame')}: ${fmt(walked)}`);
   await page.click('#walk-stop');
-  const stoppedAt = Number(await page.getAttribute('#walk', 'data-frame'));
+  const stoppedAt = Number(await page.getAttribute('#walk-body', 'data-frame'));
   const still = await pixels(page, '#walk-canvas');
   await page.waitForTimeout(1200);
-  const later = Number(await page.getAttribute('#walk', 'data-frame'));
+  const later = Number(await page.getAttribute('#walk-body', 'data-frame'));
   const held = diff(still, await pixels(page, '#walk-canvas'));
   check(`${name}: Stop stops the walk`, later === stoppedAt && held.max === 0, `frame ${stoppedAt} -> ${later}; ${fmt(held)}`);
 
@@ -443,7 +456,7 @@ async function motion(page, name) {
 
 async function explain(page, name) {
   const version = await page.evaluate(() => window.__iin.current.version);
-  await page.waitForFunction((v) => Number(document.getElementById('explain').dataset.version) === v, version, { timeout: STEP_MS });
+  await page.waitForFunction((v) => Number(document.getElementById('explain-body').dataset.version) === v, version, { timeout: STEP_MS });
   const panel = await page.evaluate(() => ({
     sum: [...document.querySelectorAll('#explain-probs .bar')].reduce((s, b) => s + Number(b.dataset.value), 0),
     bars: document.querySelectorAll('#explain-probs .bar').length,
@@ -555,7 +568,7 @@ const server = await serve({ root: DIST, prefixes: [SUBPATH, '/'] });
 const images = {};
 const t0 = Date.now();
 try {
-  for (const device of ['webgpu', 'cpu']) {
+  for (const device of RUN_DEVICES) {
     const browser = await launch(device);
     try {
       if (device === 'webgpu') {
