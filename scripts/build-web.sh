@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # Build the page into dist/: `trunk build --release` with the pinned tools and no downloads.
-# wasm-opt is skipped (index.html: data-wasm-opt="0"; Debian's binaryen 108 produces a broken
-# wasm); size comes from the release profile (opt-level "s", fat LTO, codegen-units 1).
-# Prints the size of the wasm, raw and gzipped.
+# Size comes from the release profile (opt-level "s", fat LTO, codegen-units 1) and then
+# wasm-opt -Oz (index.html: data-wasm-opt="z") from npm's binaryen 132, pinned in package.json
+# (Debian's binaryen 108 produces a broken wasm). Prints the size of the wasm, raw and gzipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TOOLS_BIN="$(scripts/install-tools.sh | tail -n1)"
 export PATH="$TOOLS_BIN:$PATH"
+
+# wasm-opt from npm binaryen (package.json); trunk finds it on PATH at this version.
+if [ ! -x node_modules/.bin/wasm-opt ]; then
+  echo "build-web: npm ci (binaryen for wasm-opt)" >&2
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+fi
+export PATH="$PWD/node_modules/.bin:$PATH"
+export TRUNK_TOOLS_WASM_OPT=version_132
 
 # Trunk.toml sets `offline = true`, which passes --offline to cargo: fetch first.
 cargo fetch --quiet

@@ -14,8 +14,8 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 echo "install-browser: $(/usr/bin/chromium --version 2>/dev/null || echo 'chromium: version unknown')" >&2
 
-if [ ! -d node_modules/playwright-core ]; then
-  echo "install-browser: npm ci (playwright-core)" >&2
+if [ ! -d node_modules/playwright-core ] || [ ! -x node_modules/.bin/wasm-opt ]; then
+  echo "install-browser: npm ci (playwright-core, binaryen)" >&2
   # playwright-core has no install script that downloads a browser; keep it that way.
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi
