@@ -4,7 +4,11 @@
 //! - **same image**: *one* digit in one colour rendered toward sketch A and toward sketch B
 //!   shares everything but the concept ([`Sharing::AllBut`]).
 //!
-//! A rendering is given by its `lambda`: -1/2 toward A, +1/2 toward B ([`super::stylise`]).
+//! A rendering is given by its `lambda`: -1/2 toward A, +1/2 toward B ([`super::stylise`]),
+//! and any value between for a point on the way. The sampler draws `lambda` uniformly in
+//! [-1/2, 1/2] rather than only the two ends: "same sketch" then means "same point between the
+//! sketches", and the factor learns the change as a continuous amount, which is what a slider
+//! shows (with only the two ends it is free to learn a two-valued label).
 
 use crate::data::color::{random_colour, Rgb};
 use crate::data::error::{DataError, Result};
@@ -89,12 +93,8 @@ impl ConceptPairSampler {
         let mut out = ConceptPairBatch::default();
         for i in 0..batch {
             let a = self.rng.below(self.labels.len());
-            let toward_a_first = self.rng.below(2) == 0;
-            let (la, lb) = if toward_a_first {
-                (TOWARD_A, TOWARD_B)
-            } else {
-                (TOWARD_B, TOWARD_A)
-            };
+            let la = self.lambda();
+            let lb = self.lambda();
             let (kind, b, ca, cb, lb) = if i % 2 == 0 {
                 let b = loop {
                     let b = self.rng.below(self.labels.len());
@@ -118,5 +118,10 @@ impl ConceptPairSampler {
             out.kinds.push(kind);
         }
         out
+    }
+
+    /// Uniform in [`TOWARD_A`, `TOWARD_B`].
+    fn lambda(&mut self) -> f32 {
+        TOWARD_A + (TOWARD_B - TOWARD_A) * self.rng.uniform() as f32
     }
 }

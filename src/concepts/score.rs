@@ -3,8 +3,7 @@
 //! measured from their pixels, and the factor's 1-D handle value of `T(code)` is compared with it
 //! by Spearman's rank correlation (`concept.spearman` of `iin eval`).
 //!
-//! Also here: the concept's handle is oriented so that its positive direction goes from
-//! sketch A to sketch B (a principal axis has no sign of its own).
+//! Also here: the concept's handle, the direction from sketch A's renderings to sketch B's.
 
 use std::str::FromStr;
 
@@ -13,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::pairs::{TOWARD_A, TOWARD_B};
 use super::style::StyleShift;
-use super::stylise::stylise;
+use super::stylise::{stylise, Anchor};
 use crate::analysis::metrics::{codes, spearman};
 use crate::autoencoder::Autoencoder;
 use crate::bundle::Handle;
@@ -132,17 +131,22 @@ pub fn concept_spearman(
     Ok(spearman(&values, &truth))
 }
 
-/// Flips `handle` (of factor `k`) if digits rendered toward sketch B sit on the negative side of
-/// those rendered toward sketch A. Uses `n` digits of `digits`, clean, in random colours.
+/// The concept's slider: the direction in factor `k`'s block from digits rendered toward
+/// sketch A to the same digits rendered toward sketch B (mean difference, unit length), so the
+/// slider moves along the change the sketches show, from A (negative) to B (positive). `mean`
+/// and `std` are those of the handle already computed over the reference codes (`handle`'s
+/// first principal axis is replaced). Uses `n` digits of `digits`, clean, in random colours.
 #[allow(clippy::too_many_arguments)]
-pub fn orient_handle(
+pub fn concept_handle(
     handle: &mut Handle,
     autoencoder: &Autoencoder,
     flow: &Flow,
     factors: &Factors,
     k: usize,
     shift: &StyleShift,
+    anchor: Option<Anchor>,
     digits: &Mnist,
+    reference_codes: Tensor<2>,
     n: usize,
     seed: u64,
     device: &Device,
@@ -157,18 +161,43 @@ pub fn orient_handle(
     let colours: Vec<f32> = (0..n).flat_map(|_| random_colour(&mut rng)).collect();
     let ink = Tensor::<4>::from_data(TensorData::new(ink, [n, 1, SIDE_32, SIDE_32]), device);
     let colours = tensor2(colours, n, 3, device);
-    let mean_value = |lambda: f32| -> Result<f32> {
+    let block_mean = |lambda: f32| -> Result<Vec<f32>> {
         let images = stylise(
             ink.clone(),
             colours.clone(),
             tensor2(vec![lambda; n], n, 1, device),
             shift,
+            anchor,
         );
-        let v = handle_values(autoencoder, flow, factors, k, handle, images)?;
-        Ok(v.iter().sum::<f32>() / n as f32)
+        let (t, _) = flow.forward(codes(autoencoder, images));
+        let block = factors.split(t).swap_remove(k).mean_dim(0);
+        to_vec(block)
     };
-    if mean_value(TOWARD_B)? < mean_value(TOWARD_A)? {
-        handle.axis.iter_mut().for_each(|a| *a = -*a);
+    let (a, b) = (block_mean(TOWARD_A)?, block_mean(TOWARD_B)?);
+    let diff: Vec<f32> = b.iter().zip(&a).map(|(b, a)| b - a).collect();
+    let norm = diff.iter().map(|d| d * d).sum::<f32>().sqrt();
+    if !(norm > 1e-6) {
+        return Err(IinError::Concept(
+            "the learned factor does not separate the two sketches' renderings".into(),
+        ));
     }
+    handle.axis = diff.iter().map(|d| d / norm).collect();
+    let (t, _) = flow.forward(reference_codes);
+    let block = to_vec(factors.split(t).swap_remove(k))?;
+    let dims = handle.axis.len();
+    handle.mean = (0..dims)
+        .map(|j| block.iter().skip(j).step_by(dims).sum::<f32>() / (block.len() / dims) as f32)
+        .collect();
+    let values: Vec<f32> = block
+        .chunks(dims)
+        .map(|row| {
+            row.iter()
+                .zip(&handle.mean)
+                .zip(&handle.axis)
+                .map(|((v, m), a)| (v - m) * a)
+                .sum()
+        })
+        .collect();
+    handle.std = (values.iter().map(|v| v * v).sum::<f32>() / values.len().max(1) as f32).sqrt();
     Ok(())
 }

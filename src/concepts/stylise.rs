@@ -141,11 +141,24 @@ pub fn shear(ink: Tensor<4>, s: Tensor<2>) -> Tensor<4> {
         .reshape([b, 1, h, w])
 }
 
+/// Where the moves start from: each digit's own stroke width and slant (`None`), or a common
+/// `anchor` (the dataset's mean): with an anchor, every digit is first brought to the anchor's
+/// value of each statistic the shift changes, so two digits rendered at the same `lambda` share
+/// it exactly. That matters when the dataset's own spread of a statistic is as large as the
+/// sketches' difference (MNIST's slants spread about as much as two sketches differ): moved
+/// only from where they are, "same sketch" pairs would then share little of the concept.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Anchor {
+    pub thickness: f32,
+    pub slant: f32,
+}
+
 /// Renders grey digits as ColorMNIST images moved by `lambda * shift`.
 ///
 /// - `ink`: `[B, 1, 32, 32]` in [0, 1] (0 background);
 /// - `colours`: `[B, 3]`, each digit's ColorMNIST colour in [0, 1];
-/// - `lambda`: `[B, 1]`, -1/2 toward sketch A, +1/2 toward sketch B (any value works).
+/// - `lambda`: `[B, 1]`, -1/2 toward sketch A, +1/2 toward sketch B (any value works);
+/// - `anchor`: where the moves start ([`Anchor`]).
 ///
 /// Returns `[B, 3, 32, 32]` in [-1, 1], the autoencoder's input.
 pub fn stylise(
@@ -153,16 +166,25 @@ pub fn stylise(
     colours: Tensor<2>,
     lambda: Tensor<2>,
     shift: &StyleShift,
+    anchor: Option<Anchor>,
 ) -> Tensor<4> {
     let b = ink.dims()[0];
     debug_assert_eq!(ink.dims()[2..], [SIDE_32, SIDE_32]);
     let mut ink = ink;
     if shift.thickness != 0.0 {
-        let target = thickness(&ink) + lambda.clone().mul_scalar(shift.thickness);
+        let start = match anchor {
+            Some(a) => Tensor::<2>::zeros([b, 1], &ink.device()).add_scalar(a.thickness),
+            None => thickness(&ink),
+        };
+        let target = start + lambda.clone().mul_scalar(shift.thickness);
         ink = restroke(ink, target);
     }
     if shift.slant != 0.0 {
-        ink = shear(ink, lambda.clone().mul_scalar(shift.slant));
+        let mut s = lambda.clone().mul_scalar(shift.slant);
+        if let Some(a) = anchor {
+            s = s + slant(&ink).neg().add_scalar(a.slant);
+        }
+        ink = shear(ink, s);
     }
     let mut colours = colours;
     if shift.colour != [0.0; 3] {

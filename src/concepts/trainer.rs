@@ -22,14 +22,15 @@ use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Tensor, TensorData};
 
-use super::score::orient_handle;
+use super::score::concept_handle;
 use super::pairs::{ConceptPairBatch, ConceptPairSampler, Renderings};
 use super::style::StyleShift;
-use super::stylise::stylise;
+use super::stylise::{stylise, Anchor};
 use crate::analysis::metrics::handles;
 use crate::autoencoder::Autoencoder;
 use crate::bundle::Handle;
-use crate::data::image::{grey32_dequantised, PIXELS_32, SIDE_32};
+use crate::data::image::{grey32, grey32_dequantised, PIXELS_32, SIDE_32};
+use crate::data::morpho;
 use crate::data::{pair_tensors, Mnist, PairSampler};
 use crate::error::{IinError, Result};
 use crate::factors::{Factors, Sharing, RESIDUAL};
@@ -60,6 +61,10 @@ pub struct ConceptTrainerConfig {
     pub rho: f64,
     #[config(default = 0)]
     pub seed: u64,
+    /// Render every digit from the dataset's mean stroke width and slant ([`Anchor`]) rather
+    /// than from its own.
+    #[config(default = true)]
+    pub anchored: bool,
 }
 
 /// Everything a step changes: restoring it gives back the exact same trainer.
@@ -109,6 +114,23 @@ pub fn factors_with_concept(base: &Factors, name: &str, dims: usize) -> Result<F
     Factors::new(&named, residual - dims, base.dim())
 }
 
+/// The mean stroke width and slant of (up to 2000 of) `digits`.
+pub fn dataset_anchor(digits: &Mnist) -> Anchor {
+    let n = digits.len.min(2000);
+    let step = (digits.len / n.max(1)).max(1);
+    let (mut t, mut s) = (0f64, 0f64);
+    for i in (0..digits.len).step_by(step).take(n) {
+        let ink: Vec<f32> = grey32(digits.image(i)).iter().map(|v| (v + 1.0) * 0.5).collect();
+        t += morpho::thickness(&ink, SIDE_32) as f64;
+        s += morpho::slant(&ink, SIDE_32) as f64;
+    }
+    let n = n.max(1) as f64;
+    Anchor {
+        thickness: (t / n) as f32,
+        slant: (s / n) as f32,
+    }
+}
+
 /// A learned concept: the fine-tuned flow (plain device), its factors and handles.
 pub struct LearnedConcept {
     pub flow: Flow,
@@ -136,6 +158,7 @@ pub struct ConceptTrainer {
     batch: usize,
     concept_batch: usize,
     seed: u64,
+    anchor: Option<Anchor>,
     device: Device,
     /// States before steps whose loss has not been reported, oldest first.
     pending: VecDeque<Snapshot>,
@@ -187,6 +210,7 @@ impl ConceptTrainer {
         let base_pairs = PairSampler::new(&digits.labels, seeds.next_u64())?;
         let concept_pairs = ConceptPairSampler::new(&digits.labels, seeds.next_u64())?;
         let rng = SplitMix64::new(seeds.next_u64());
+        let anchor = config.anchored.then(|| dataset_anchor(&digits));
         let last_good = Snapshot {
             flow: flow.clone(),
             optim: optim.clone(),
@@ -212,6 +236,7 @@ impl ConceptTrainer {
             batch: config.batch,
             concept_batch,
             seed: config.seed,
+            anchor,
             device,
             pending: VecDeque::new(),
             last_good,
@@ -230,6 +255,11 @@ impl ConceptTrainer {
 
     pub fn shift(&self) -> &StyleShift {
         &self.shift
+    }
+
+    /// Where renderings start from (`None`: each digit's own statistics).
+    pub fn anchor(&self) -> Option<Anchor> {
+        self.anchor
     }
 
     pub fn steps_done(&self) -> usize {
@@ -321,18 +351,21 @@ impl ConceptTrainer {
 
     /// The flow as trained so far with its factors and fresh handles: every factor's first
     /// principal axis over `reference_codes` (`[n, D]`, plain device; the bundle uses its
-    /// examples' posterior means), the concept's oriented from sketch A to sketch B.
+    /// examples' posterior means), but the concept's: the direction from sketch A to sketch B
+    /// ([`concept_handle`]).
     pub fn finish(&self, reference_codes: Tensor<2>) -> Result<LearnedConcept> {
         let flow = self.flow();
-        let mut handles = handles(&flow, &self.factors, reference_codes)?;
-        orient_handle(
+        let mut handles = handles(&flow, &self.factors, reference_codes.clone())?;
+        concept_handle(
             &mut handles[self.concept],
             &self.autoencoder,
             &flow,
             &self.factors,
             self.concept,
             &self.shift,
+            self.anchor,
             &self.digits,
+            reference_codes,
             256,
             self.seed,
             &self.device,
@@ -395,7 +428,7 @@ impl ConceptTrainer {
             let ink = Tensor::<4>::from_data(TensorData::new(ink, [n, 1, SIDE_32, SIDE_32]), device);
             let colours = tensor2(r.colours.iter().flatten().copied().collect(), n, 3, device);
             let lambda = tensor2(r.lambdas.clone(), n, 1, device);
-            stylise(ink, colours, lambda, &self.shift)
+            stylise(ink, colours, lambda, &self.shift, self.anchor)
         };
         (
             side(first_ink, &batch.first, &self.device),
