@@ -90,13 +90,7 @@ fn an_empty_or_all_ink_sketch_is_refused_with_a_reason() {
     let filled = paint(12, 10, WHITE, BLACK, &[(1, 1, 10, 8)]);
     assert!(sketch_error(normalise_sketch(&filled, 12, 10)).contains("all ink"));
     // Ink over most of the border: no background to find.
-    let stripes = paint(
-        12,
-        10,
-        [255, 0, 0, 255],
-        [0, 255, 0, 255],
-        &[(4, 0, 4, 10)],
-    );
+    let stripes = paint(12, 10, [255, 0, 0, 255], [0, 255, 0, 255], &[(4, 0, 4, 10)]);
     let stripes = paint_over(stripes, 12, [0, 0, 255, 255], &[(8, 0, 4, 10)]);
     assert!(sketch_error(normalise_sketch(&stripes, 12, 10)).contains("all ink"));
     // Bytes that are not the stated size.
@@ -113,7 +107,10 @@ fn the_normalised_sketch_ignores_size_position_and_colours() {
     let a = normalise_sketch(&small, 30, 30).unwrap();
     let b = normalise_sketch(&large, 120, 90).unwrap();
     let worst = common::max_abs(&a.ink, &b.ink);
-    assert!(worst < 1e-4, "the two Ls normalise differently (max diff {worst})");
+    assert!(
+        worst < 1e-4,
+        "the two Ls normalise differently (max diff {worst})"
+    );
     // The ink fills the 20-pixel box's height, centred by its centre of mass.
     let rows: Vec<usize> = (0..32)
         .filter(|&y| a.ink[y * 32..(y + 1) * 32].iter().any(|&v| v > 0.0))
@@ -128,9 +125,21 @@ fn the_normalised_sketch_ignores_size_position_and_colours() {
         .sum::<f32>()
         / mass;
     assert!((cy - 16.0).abs() <= 0.5, "centre of mass row {cy}");
-    assert!(a.colour.iter().all(|&c| c < 0.05), "black ink read as {:?}", a.colour);
-    assert!(b.colour[0] > 0.85 && b.colour[2] < 0.1, "red ink read as {:?}", b.colour);
-    assert!(b.background[2] > 0.7, "blue background read as {:?}", b.background);
+    assert!(
+        a.colour.iter().all(|&c| c < 0.05),
+        "black ink read as {:?}",
+        a.colour
+    );
+    assert!(
+        b.colour[0] > 0.85 && b.colour[2] < 0.1,
+        "red ink read as {:?}",
+        b.colour
+    );
+    assert!(
+        b.background[2] > 0.7,
+        "blue background read as {:?}",
+        b.background
+    );
 }
 
 #[test]
@@ -154,7 +163,11 @@ fn two_sketches_that_show_no_change_are_refused() {
         ));
     }
     let f = factors_with_concept(&factors, "bold", 4).unwrap();
-    let names: Vec<(&str, usize)> = f.factors().iter().map(|f| (f.name.as_str(), f.size)).collect();
+    let names: Vec<(&str, usize)> = f
+        .factors()
+        .iter()
+        .map(|f| (f.name.as_str(), f.size))
+        .collect();
     assert_eq!(
         names,
         [("digit", 14), ("colour", 15), ("bold", 4), ("residual", 31)]
@@ -168,7 +181,9 @@ fn digits() -> Mnist {
 }
 
 fn inks(digits: &Mnist, range: std::ops::Range<usize>) -> Vec<Vec<f32>> {
-    range.map(|i| signed_to_ink(&grey32(digits.image(i)))).collect()
+    range
+        .map(|i| signed_to_ink(&grey32(digits.image(i))))
+        .collect()
 }
 
 fn mean(v: &[f32]) -> f32 {
@@ -187,11 +202,19 @@ fn the_device_measures_match_the_host_measures() {
     let s = to_vec(iin::concepts::stylise::slant(&batch)).unwrap();
     for (i, ink) in inks.iter().enumerate() {
         let (th, sh) = (morpho::thickness(ink, 32), morpho::slant(ink, 32));
-        assert!((t[i] - th).abs() < 1e-3 * th.max(1.0), "thickness {} vs {th}", t[i]);
+        assert!(
+            (t[i] - th).abs() < 1e-3 * th.max(1.0),
+            "thickness {} vs {th}",
+            t[i]
+        );
         assert!((s[i] - sh).abs() < 1e-4, "slant {} vs {sh}", s[i]);
     }
     // The device shear is morpho's shear.
-    let sheared = to_vec(iin::concepts::stylise::shear(batch, tensor2(vec![0.3; 16], 16, 1, &device))).unwrap();
+    let sheared = to_vec(iin::concepts::stylise::shear(
+        batch,
+        tensor2(vec![0.3; 16], 16, 1, &device),
+    ))
+    .unwrap();
     let host = morpho::shear(&inks[3], 32, 0.3);
     assert!(common::max_abs(&sheared[3 * 1024..4 * 1024], &host) < 1e-5);
 }
@@ -236,7 +259,11 @@ fn rendering_toward_b_moves_digits_by_the_sketches_difference() {
     assert!(slant.slant > 0.3 && slant.thickness == 0.0, "{slant:?}");
     let tilt = measure(&render(TOWARD_B, &slant), morpho::slant)
         - measure(&render(TOWARD_A, &slant), morpho::slant);
-    assert!((tilt - slant.slant).abs() < 0.05, "slant moved by {tilt}, not {}", slant.slant);
+    assert!(
+        (tilt - slant.slant).abs() < 0.05,
+        "slant moved by {tilt}, not {}",
+        slant.slant
+    );
 }
 
 // ---- Learning ----
@@ -266,7 +293,10 @@ fn setup() -> Setup {
         .iter()
         .flat_map(|e| e.image.clone())
         .collect();
-    let reference = codes(&bundle.autoencoder, image_tensor(pixels, 3, &device).unwrap());
+    let reference = codes(
+        &bundle.autoencoder,
+        image_tensor(pixels, 3, &device).unwrap(),
+    );
     Setup {
         held_out: (at..all.len).collect(),
         bundle,
@@ -325,7 +355,10 @@ fn a_short_run_on_the_thickness_preset_learns_a_factor_that_tracks_stroke_width(
     let trained = spearman_of(&s, &learned);
     println!("spearman: untrained {untrained:.3}, after {} steps {trained:.3}; loss {first:.1} -> {last:.1}", STEPS + 1);
     assert!(last < first, "the loss did not fall: {first} -> {last}");
-    assert!(trained >= MIN_RHO, "the learned factor tracks stroke width with rho {trained} < {MIN_RHO}");
+    assert!(
+        trained >= MIN_RHO,
+        "the learned factor tracks stroke width with rho {trained} < {MIN_RHO}"
+    );
     assert!(
         trained - untrained.abs() >= MIN_GAIN,
         "learning gained too little over the untrained factor ({untrained} -> {trained})"
@@ -349,13 +382,20 @@ fn cancel_and_rollback_leave_the_model_bit_identical() {
     let original = s.bundle.flow(FLOW_SUPERVISED).unwrap().to_bytes().unwrap();
     let mut t = trainer(&s, Preset::Thickness, 8, 5);
     let start = t.snapshot();
-    assert_eq!(t.flow().to_bytes().unwrap(), original, "the trainer must start from the bundle's flow");
+    assert_eq!(
+        t.flow().to_bytes().unwrap(),
+        original,
+        "the trainer must start from the bundle's flow"
+    );
     t.step_checked().unwrap();
     t.step_checked().unwrap();
     // Cancel: back to the start, bit for bit; the bundle's own flow never changed.
     t.restore(start);
     assert_eq!(t.flow().to_bytes().unwrap(), original);
-    assert_eq!(s.bundle.flow(FLOW_SUPERVISED).unwrap().to_bytes().unwrap(), original);
+    assert_eq!(
+        s.bundle.flow(FLOW_SUPERVISED).unwrap().to_bytes().unwrap(),
+        original
+    );
     assert_eq!(t.steps_done(), 0);
 
     // Rollback: a step with a NaN learning rate has a finite loss but poisons the weights; the
@@ -370,7 +410,11 @@ fn cancel_and_rollback_leave_the_model_bit_identical() {
         Err(IinError::NonFinite(m)) => assert!(m.contains("rolled back"), "{m}"),
         other => panic!("expected a non-finite loss, got {other:?}"),
     }
-    assert_eq!(t.flow().to_bytes().unwrap(), good, "rollback must restore the weights exactly");
+    assert_eq!(
+        t.flow().to_bytes().unwrap(),
+        good,
+        "rollback must restore the weights exactly"
+    );
     assert_eq!(t.steps_done(), 1);
     // The optimiser and the samplers came back too: the same step gives the same loss again.
     assert_eq!(t.step_checked().unwrap().to_bits(), poisoning.to_bits());
@@ -406,27 +450,90 @@ fn split(digits: &Mnist, at: usize) -> (Mnist, Vec<usize>) {
 fn explore_train() {
     let device = cpu();
     let bundle = Bundle::load_dir(&assets(), &device).unwrap();
-    let digits = digits_from_examples(&std::fs::read(assets().join("examples.bin")).unwrap()).unwrap();
+    let digits =
+        digits_from_examples(&std::fs::read(assets().join("examples.bin")).unwrap()).unwrap();
     let (train, held) = split(&digits, 800);
-    let examples = image_tensor(iin::bundle::parse_examples(&std::fs::read(assets().join("examples.bin")).unwrap()).unwrap().iter().take(800).flat_map(|e| e.image.clone()).collect(), 3, &device).unwrap();
+    let examples = image_tensor(
+        iin::bundle::parse_examples(&std::fs::read(assets().join("examples.bin")).unwrap())
+            .unwrap()
+            .iter()
+            .take(800)
+            .flat_map(|e| e.image.clone())
+            .collect(),
+        3,
+        &device,
+    )
+    .unwrap();
     let reference = codes(&bundle.autoencoder, examples);
     let factors = &bundle.manifest.flow(FLOW_SUPERVISED).unwrap().factors;
     let flow = bundle.flow(FLOW_SUPERVISED).unwrap();
-    let steps: usize = std::env::var("STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
-    let batch: usize = std::env::var("BATCH").ok().and_then(|s| s.parse().ok()).unwrap_or(32);
+    let steps: usize = std::env::var("STEPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    let batch: usize = std::env::var("BATCH")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(32);
     for p in [Preset::Thickness, Preset::Slant] {
-        let against = if p == Preset::Thickness { Against::Thickness } else { Against::Slant };
-        let lr: f64 = std::env::var("LR").ok().and_then(|s| s.parse().ok()).unwrap_or(1e-3);
-        let config = ConceptTrainerConfig::new().with_batch(batch).with_seed(3).with_lr(lr);
-        let mut t = ConceptTrainer::new(&bundle.autoencoder, flow, factors, "c", preset_shift(p), train.clone(), &config, &device).unwrap();
+        let against = if p == Preset::Thickness {
+            Against::Thickness
+        } else {
+            Against::Slant
+        };
+        let lr: f64 = std::env::var("LR")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1e-3);
+        let config = ConceptTrainerConfig::new()
+            .with_batch(batch)
+            .with_seed(3)
+            .with_lr(lr);
+        let mut t = ConceptTrainer::new(
+            &bundle.autoencoder,
+            flow,
+            factors,
+            "c",
+            preset_shift(p),
+            train.clone(),
+            &config,
+            &device,
+        )
+        .unwrap();
         let before = t.finish(reference.clone()).unwrap();
-        let rho0 = concept_spearman(&bundle.autoencoder, &before.flow, &before.factors, &before.handles, "c", against, &digits, &held, 1, &device).unwrap();
+        let rho0 = concept_spearman(
+            &bundle.autoencoder,
+            &before.flow,
+            &before.factors,
+            &before.handles,
+            "c",
+            against,
+            &digits,
+            &held,
+            1,
+            &device,
+        )
+        .unwrap();
         let start = std::time::Instant::now();
         let mut losses = vec![];
-        for _ in 0..steps { losses.push(t.step_checked().unwrap()); }
+        for _ in 0..steps {
+            losses.push(t.step_checked().unwrap());
+        }
         let secs = start.elapsed().as_secs_f32();
         let after = t.finish(reference.clone()).unwrap();
-        let rho = concept_spearman(&bundle.autoencoder, &after.flow, &after.factors, &after.handles, "c", against, &digits, &held, 1, &device).unwrap();
+        let rho = concept_spearman(
+            &bundle.autoencoder,
+            &after.flow,
+            &after.factors,
+            &after.handles,
+            "c",
+            against,
+            &digits,
+            &held,
+            1,
+            &device,
+        )
+        .unwrap();
         println!("{p:?}: {steps} steps in {secs:.1}s, loss {:.1} -> {:.1}, spearman before {rho0:.3} after {rho:.3}", losses[0], losses[steps-1]);
     }
 }

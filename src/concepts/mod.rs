@@ -42,12 +42,13 @@ pub mod trainer;
 
 pub use pairs::{ConceptPairBatch, ConceptPairKind, ConceptPairSampler, TOWARD_A, TOWARD_B};
 pub use presets::{Preset, RgbaImage};
-pub use score::{concept_spearman, handle_values, concept_handle, varied_digits, Against};
-pub use stylise::{stylise, Anchor};
+pub use score::{concept_handle, concept_spearman, handle_values, varied_digits, Against};
 pub use sketch::{normalise_named, normalise_sketch, pixel_hash, Sketch};
 pub use style::{StyleShift, StyleStats};
+pub use stylise::{stylise, Anchor};
 pub use trainer::{
-    dataset_anchor, factors_with_concept, ConceptTrainer, ConceptTrainerConfig, LearnedConcept, Snapshot,
+    dataset_anchor, factors_with_concept, ConceptTrainer, ConceptTrainerConfig, LearnedConcept,
+    Snapshot,
 };
 
 use crate::bundle::EXAMPLE_RECORD;

@@ -62,7 +62,10 @@ impl Preset {
         match self {
             Preset::Thickness => (draw(0.0, 5.0, BLACK), draw(0.0, 17.0, BLACK)),
             Preset::Slant => (draw(0.0, 10.0, BLACK), draw(0.45, 10.0, BLACK)),
-            Preset::Colour => (draw(0.0, 10.0, [220, 30, 30]), draw(0.0, 10.0, [30, 60, 220])),
+            Preset::Colour => (
+                draw(0.0, 10.0, [220, 30, 30]),
+                draw(0.0, 10.0, [30, 60, 220]),
+            ),
         }
     }
 }

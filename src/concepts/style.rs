@@ -68,9 +68,7 @@ impl StyleShift {
     pub fn between(a: &StyleStats, b: &StyleStats) -> Result<Self> {
         let keep = |d: f32, min: f32| if d.abs() >= min { d } else { 0.0 };
         let colour_diff = [0, 1, 2].map(|k| b.colour[k] - a.colour[k]);
-        let colour_moves = colour_diff
-            .iter()
-            .any(|d| d.abs() >= MIN_SHIFT.colour[0]);
+        let colour_moves = colour_diff.iter().any(|d| d.abs() >= MIN_SHIFT.colour[0]);
         let shift = Self {
             thickness: keep(b.thickness - a.thickness, MIN_SHIFT.thickness),
             slant: keep(b.slant - a.slant, MIN_SHIFT.slant),

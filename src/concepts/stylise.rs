@@ -77,8 +77,14 @@ pub fn thickness(ink: &Tensor<4>) -> Tensor<2> {
 pub fn slant(ink: &Tensor<4>) -> Tensor<2> {
     let [b, _, h, w] = ink.dims();
     let device = ink.device();
-    let x = ramp(w, &device).reshape([1, w]).repeat_dim(0, h).reshape([1, h * w]);
-    let y = ramp(h, &device).reshape([h, 1]).repeat_dim(1, w).reshape([1, h * w]);
+    let x = ramp(w, &device)
+        .reshape([1, w])
+        .repeat_dim(0, h)
+        .reshape([1, h * w]);
+    let y = ramp(h, &device)
+        .reshape([h, 1])
+        .repeat_dim(1, w)
+        .reshape([1, h * w]);
     let m = ink.clone().reshape([b, h * w]);
     let mass = m.clone().sum_dim(1).clamp_min(1e-6);
     let mx = (m.clone() * x.clone()).sum_dim(1) / mass.clone();
@@ -118,7 +124,8 @@ fn restroke(ink: Tensor<4>, target: Tensor<2>) -> Tensor<4> {
         .enumerate()
         .map(|(j, level)| {
             let node = j as f32 - 1.0;
-            let weight = (amount.clone().sub_scalar(node).abs().neg().add_scalar(1.0)).clamp_min(0.0);
+            let weight =
+                (amount.clone().sub_scalar(node).abs().neg().add_scalar(1.0)).clamp_min(0.0);
             level * weight.reshape([b, 1, 1, 1])
         })
         .reduce(|a, l| a + l)

@@ -22,8 +22,8 @@ use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Tensor, TensorData};
 
-use super::score::concept_handle;
 use super::pairs::{ConceptPairBatch, ConceptPairSampler, Renderings};
+use super::score::concept_handle;
 use super::style::StyleShift;
 use super::stylise::{stylise, Anchor};
 use crate::analysis::metrics::handles;
@@ -120,7 +120,10 @@ pub fn dataset_anchor(digits: &Mnist) -> Anchor {
     let step = (digits.len / n.max(1)).max(1);
     let (mut t, mut s) = (0f64, 0f64);
     for i in (0..digits.len).step_by(step).take(n) {
-        let ink: Vec<f32> = grey32(digits.image(i)).iter().map(|v| (v + 1.0) * 0.5).collect();
+        let ink: Vec<f32> = grey32(digits.image(i))
+            .iter()
+            .map(|v| (v + 1.0) * 0.5)
+            .collect();
         t += morpho::thickness(&ink, SIDE_32) as f64;
         s += morpho::slant(&ink, SIDE_32) as f64;
     }
@@ -201,8 +204,8 @@ impl ConceptTrainer {
             )));
         }
         let concept = factors.index_of(name.trim())?;
-        let concept_batch = ((config.batch as f64 * config.concept_share).round() as usize)
-            .clamp(2, config.batch);
+        let concept_batch =
+            ((config.batch as f64 * config.concept_share).round() as usize).clamp(2, config.batch);
         let device = device.clone().inner();
         let flow = flow.clone().fork(&device.clone().autodiff()).train();
         let optim = AdamConfig::new().with_beta_1(0.5).with_beta_2(0.9).init();
@@ -416,8 +419,9 @@ impl ConceptTrainer {
         let mut second_ink = Vec::with_capacity(first_ink.len());
         for (i, kind) in batch.kinds.iter().enumerate() {
             match kind {
-                super::pairs::ConceptPairKind::SameImage => second_ink
-                    .extend_from_slice(&first_ink[i * PIXELS_32..(i + 1) * PIXELS_32]),
+                super::pairs::ConceptPairKind::SameImage => {
+                    second_ink.extend_from_slice(&first_ink[i * PIXELS_32..(i + 1) * PIXELS_32])
+                }
                 super::pairs::ConceptPairKind::SameSketch => {
                     second_ink.extend(self.inks(&batch.second.digits[i..=i]))
                 }
@@ -425,7 +429,8 @@ impl ConceptTrainer {
         }
         let side = |ink: Vec<f32>, r: &Renderings, device: &Device| {
             let n = r.digits.len();
-            let ink = Tensor::<4>::from_data(TensorData::new(ink, [n, 1, SIDE_32, SIDE_32]), device);
+            let ink =
+                Tensor::<4>::from_data(TensorData::new(ink, [n, 1, SIDE_32, SIDE_32]), device);
             let colours = tensor2(r.colours.iter().flatten().copied().collect(), n, 3, device);
             let lambda = tensor2(r.lambdas.clone(), n, 1, device);
             stylise(ink, colours, lambda, &self.shift, self.anchor)

@@ -12,11 +12,9 @@ use burn::tensor::Device;
 use clap::Args;
 use iin::analysis::metrics::{codes, handles};
 use iin::autoencoder::ModelFile;
-use iin::bundle::{
-    parse_examples, Bundle, ConceptRecord, FLOW_SUPERVISED, MANIFEST_FILE,
-};
+use iin::bundle::{parse_examples, Bundle, ConceptRecord, FLOW_SUPERVISED, MANIFEST_FILE};
 use iin::concepts::{
-    factors_with_concept, normalise_named, concept_handle, pixel_hash, ConceptTrainer,
+    concept_handle, factors_with_concept, normalise_named, pixel_hash, ConceptTrainer,
     ConceptTrainerConfig, Preset, RgbaImage, StyleShift, StyleStats,
 };
 use iin::data::{self, Split};
@@ -92,9 +90,15 @@ fn read_png(path: &Path) -> Result<RgbaImage> {
     use ::png::ColorType::*;
     let pixels: Vec<u8> = match info.color_type {
         Rgba => data.to_vec(),
-        Rgb => data.chunks(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
+        Rgb => data
+            .chunks(3)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect(),
         Grayscale => data.iter().flat_map(|&g| [g, g, g, 255]).collect(),
-        GrayscaleAlpha => data.chunks(2).flat_map(|p| [p[0], p[0], p[0], p[1]]).collect(),
+        GrayscaleAlpha => data
+            .chunks(2)
+            .flat_map(|p| [p[0], p[0], p[0], p[1]])
+            .collect(),
         Indexed => bail!("{}: palette PNG was not expanded", path.display()),
     };
     Ok(RgbaImage {
@@ -114,8 +118,11 @@ fn write_png(path: &Path, image: &RgbaImage) -> Result<()> {
             [0, 1, 2].map(|k| (p[k] as f32 * a + 255.0 * (1.0 - a)).round() as u8)
         })
         .collect();
-    fs::write(path, crate::png::encode_rgb(image.width, image.height, &rgb))
-        .with_context(|| format!("writing {}", path.display()))
+    fs::write(
+        path,
+        crate::png::encode_rgb(image.width, image.height, &rgb),
+    )
+    .with_context(|| format!("writing {}", path.display()))
 }
 
 pub fn presets(args: &PresetsArgs) -> Result<()> {
@@ -123,7 +130,10 @@ pub fn presets(args: &PresetsArgs) -> Result<()> {
     for preset in Preset::ALL {
         let (a, b) = preset.sketches();
         for (side, image) in [("a", &a), ("b", &b)] {
-            write_png(&args.out.join(format!("{}-{side}.png", preset.name())), image)?;
+            write_png(
+                &args.out.join(format!("{}-{side}.png", preset.name())),
+                image,
+            )?;
         }
     }
     println!("preset sketches written to {}", args.out.display());
@@ -146,8 +156,18 @@ pub fn run(args: &ConceptArgs) -> Result<()> {
         ),
         _ => bail!("give two sketches (--a and --b) or a --preset"),
     };
-    let sketch_a = normalise_named(&image_a.pixels, image_a.width, image_a.height, &format!("A ({source_a})"))?;
-    let sketch_b = normalise_named(&image_b.pixels, image_b.width, image_b.height, &format!("B ({source_b})"))?;
+    let sketch_a = normalise_named(
+        &image_a.pixels,
+        image_a.width,
+        image_a.height,
+        &format!("A ({source_a})"),
+    )?;
+    let sketch_b = normalise_named(
+        &image_b.pixels,
+        image_b.width,
+        image_b.height,
+        &format!("B ({source_b})"),
+    )?;
     let (stats_a, stats_b) = (StyleStats::of(&sketch_a), StyleStats::of(&sketch_b));
     let shift = StyleShift::between(&stats_a, &stats_b)?;
     println!(
@@ -184,7 +204,10 @@ pub fn run(args: &ConceptArgs) -> Result<()> {
             }
             Err(e) => {
                 bar.abandon();
-                bail!("learning stopped at step {}: {e}; nothing was written", i + 1);
+                bail!(
+                    "learning stopped at step {}: {e}; nothing was written",
+                    i + 1
+                );
             }
         }
     }
@@ -238,7 +261,8 @@ pub fn run(args: &ConceptArgs) -> Result<()> {
     flow_entry.factors = learned.factors.clone();
     flow_entry.handles = shipped_handles;
     let r = &mut manifest.reference;
-    let ref_codes = iin::tensor_util::tensor2(r.codes.clone(), r.count, manifest.latent_dim, &device);
+    let ref_codes =
+        iin::tensor_util::tensor2(r.codes.clone(), r.count, manifest.latent_dim, &device);
     r.z_tilde = to_vec(shipped.forward(ref_codes).0)?;
     manifest.provenance.concepts.push(ConceptRecord {
         name: args.name.trim().to_string(),
@@ -282,11 +306,20 @@ pub fn run(args: &ConceptArgs) -> Result<()> {
         .name
         .trim()
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     write_png(&args.out.join(format!("concept-{stem}-a.png")), &image_a)?;
     write_png(&args.out.join(format!("concept-{stem}-b.png")), &image_b)?;
-    write_atomic(&args.out.join(MANIFEST_FILE), manifest.to_json()?.as_bytes())?;
+    write_atomic(
+        &args.out.join(MANIFEST_FILE),
+        manifest.to_json()?.as_bytes(),
+    )?;
     Bundle::load_dir(&args.out, &device).context("re-loading the bundle just written")?;
     println!(
         "concept {:?} learned in {} steps; bundle written to {}",

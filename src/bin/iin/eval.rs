@@ -11,8 +11,8 @@ use iin::analysis::metrics::{
     classifier_response, codes, judge_digits, samples, swap_decode, swap_report,
 };
 use iin::autoencoder::{ImageClassifier, Judge, ModelFile};
-use iin::concepts::{concept_spearman, Against};
 use iin::bundle::{Bundle, FLOW_CLASSIFIER, FLOW_SUPERVISED, FLOW_UNSUPERVISED};
+use iin::concepts::{concept_spearman, Against};
 use iin::data::{self, Split};
 use iin::rng::SplitMix64;
 use iin::tensor_util::to_vec;
