@@ -176,7 +176,7 @@ pub fn concept_handle(
     let (a, b) = (block_mean(TOWARD_A)?, block_mean(TOWARD_B)?);
     let diff: Vec<f32> = b.iter().zip(&a).map(|(b, a)| b - a).collect();
     let norm = diff.iter().map(|d| d * d).sum::<f32>().sqrt();
-    if !(norm > 1e-6) {
+    if norm.is_nan() || norm <= 1e-6 {
         return Err(IinError::Concept(
             "the learned factor does not separate the two sketches' renderings".into(),
         ));

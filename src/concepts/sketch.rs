@@ -150,8 +150,8 @@ fn border_background(rgb: &[[f32; 3]], width: usize, height: usize) -> Option<Rg
     for i in border {
         let p = &rgb[i];
         let s = &mut sums[bin(p)];
-        for k in 0..3 {
-            s.0[k] += p[k] as f64;
+        for (acc, &v) in s.0.iter_mut().zip(p) {
+            *acc += v as f64;
         }
         s.1 += 1;
         total += 1;

@@ -178,6 +178,7 @@ impl ConceptTrainer {
     /// - `shift`: what the sketches change ([`StyleShift::of_sketches`]);
     /// - `digits`: labelled digits to render (MNIST's training split natively, the bundle's
     ///   examples in the page).
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         autoencoder: &Autoencoder,
         flow: &Flow,
