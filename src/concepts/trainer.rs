@@ -55,7 +55,9 @@ pub struct ConceptTrainerConfig {
     /// Share of the batch that is concept pairs (the rest keep digit and colour trained).
     #[config(default = 0.5)]
     pub concept_share: f64,
-    #[config(default = 1e-3)]
+    /// Adam's learning rate: higher than the flow's own training (1e-3), as a concept should
+    /// be learned in a few hundred steps.
+    #[config(default = 3e-3)]
     pub lr: f64,
     #[config(default = 0.975)]
     pub rho: f64,

@@ -53,7 +53,8 @@ pub struct ConceptArgs {
     /// Pairs per step (half concept pairs, half digit and colour pairs).
     #[arg(long, default_value_t = 64)]
     batch: usize,
-    #[arg(long, default_value_t = 1e-3)]
+    /// Learning rate (Adam), decayed linearly over the last fifth of the steps.
+    #[arg(long, default_value_t = 3e-3)]
     lr: f64,
     /// Dimensions of the new factor, carved from the residual.
     #[arg(long, default_value_t = 4)]
