@@ -184,6 +184,31 @@ pub struct Provenance {
     /// Each training run's `config.json`, as written by `iin train`.
     pub runs: BTreeMap<String, serde_json::Value>,
     pub commands: Vec<String>,
+    /// Concepts learned from sketches after export (`iin concept`), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub concepts: Vec<ConceptRecord>,
+}
+
+/// How a concept factor of the supervised flow was made (`iin concept`, or the page).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConceptRecord {
+    pub name: String,
+    /// Dimensions carved from the residual.
+    pub dims: usize,
+    /// Fingerprints of sketch A and sketch B ([`crate::concepts::pixel_hash`]), and where they
+    /// came from (file names or a preset).
+    pub sketches: [String; 2],
+    pub sources: [String; 2],
+    /// The change from A to B that was learned.
+    pub shift: crate::concepts::StyleShift,
+    pub steps: usize,
+    pub batch: usize,
+    pub lr: f64,
+    pub seed: u64,
+    /// The digits rendered for training.
+    pub data: String,
+    pub commit: String,
+    pub created: String,
 }
 
 impl Manifest {

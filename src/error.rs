@@ -53,6 +53,19 @@ pub enum IinError {
     #[error("weight record error: {0}")]
     Record(String),
 
+    /// A sketch that cannot define a concept: no ink, all ink, or not an image.
+    #[error("sketch {which}: {reason}")]
+    Sketch { which: String, reason: String },
+
+    /// A concept that cannot be learned or stored: two sketches that show no difference, a name
+    /// that clashes with a factor, a bundle that cannot take it.
+    #[error("concept: {0}")]
+    Concept(String),
+
+    /// A dataset that cannot give what was asked of it.
+    #[error(transparent)]
+    Dataset(#[from] crate::data::DataError),
+
     /// Reading tensor data back from the device failed.
     #[error("could not read tensor data: {0}")]
     Data(String),

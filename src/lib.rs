@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod autoencoder;
 pub mod bundle;
+pub mod concepts;
 pub mod data;
 pub mod error;
 pub mod factors;

@@ -5,6 +5,9 @@
 #[path = "iin/bench.rs"]
 mod bench;
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "iin/concept.rs"]
+mod concept;
+#[cfg(not(target_arch = "wasm32"))]
 #[path = "iin/eval.rs"]
 mod eval;
 #[cfg(not(target_arch = "wasm32"))]
@@ -32,6 +35,8 @@ fn main() -> anyhow::Result<()> {
         Command::Eval(args) => eval::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Concept(args) => concept::run(&args),
+        Command::Presets(args) => concept::presets(&args),
     }
 }
 
@@ -61,6 +66,10 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Write the model bundle the page ships from the training runs.
     Export(export::ExportArgs),
+    /// Learn a concept from two sketches and write a bundle with the new factor.
+    Concept(concept::ConceptArgs),
+    /// Write the preset sketch pairs (thin/thick, upright/slanted, two colours) as PNG files.
+    Presets(concept::PresetsArgs),
     /// Measure the flow's size and forward+inverse throughput on the CPU device.
     Bench(bench::BenchArgs),
 }

