@@ -11,7 +11,7 @@ export function mountGallery(root, { session, examples, onPick }) {
   let filter = -1;
   let seed = 1;
 
-  const grid = el('div', { class: 'thumbs', id: 'gallery', role: 'list' });
+  const grid = el('div', { class: 'thumbs', id: 'gallery' });
   const chips = el('div', { class: 'chips', role: 'group', 'aria-label': 'Show one digit' });
   const chip = (value, text) =>
     el('button', {
@@ -53,7 +53,6 @@ export function mountGallery(root, { session, examples, onPick }) {
           {
             type: 'button',
             class: 'thumb',
-            role: 'listitem',
             title: `Example ${index}: digit ${labels[index]}`,
             dataset: { index: String(index), label: String(labels[index]), colour },
             onclick: () => onPick(index, canvas),
