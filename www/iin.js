@@ -99,5 +99,7 @@ export async function createIIN(container, options = {}) {
     },
   };
   await api.setExample(Math.min(Math.max(0, example | 0), examples.labels.length - 1));
+  // Resolve once the first image is on screen (a WebGPU start can take seconds).
+  while (Number(explore.canvas.dataset.renders) === 0) await new Promise((r) => setTimeout(r, 16));
   return api;
 }
