@@ -9,8 +9,8 @@ use burn::tensor::{Device, Tensor, TensorData};
 use iin::analysis::explore::{self, Embedding};
 use iin::analysis::metrics::argmax_rows;
 use iin::bundle::{parse_examples, Bundle, Example, FLOW_SUPERVISED};
+use iin::concepts::normalise_sketch;
 use iin::data::color::measure_colour;
-use iin::data::normalise_sketch;
 use iin::tensor_util::{tensor2, to_vec};
 
 fn load() -> (Bundle, Vec<Example>, Device) {

@@ -41,6 +41,14 @@ pub struct Sketch {
     pub background: Rgb,
 }
 
+impl Sketch {
+    /// The ColorMNIST image `[3, 32, 32]` in [-1, 1]: the grey digit times the ink's colour
+    /// (what the autoencoder encodes).
+    pub fn image(&self) -> Vec<f32> {
+        crate::data::colourise(&crate::data::image::ink_to_signed(&self.ink), self.colour)
+    }
+}
+
 /// Normalises an RGBA image (`width * height * 4` bytes, row-major, any size) into a
 /// [`Sketch`]. `which` names the sketch in errors ("A", "B", a file name).
 pub fn normalise_sketch(rgba: &[u8], width: usize, height: usize) -> Result<Sketch> {

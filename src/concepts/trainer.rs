@@ -360,11 +360,19 @@ impl ConceptTrainer {
     /// examples' posterior means), but the concept's: the direction from sketch A to sketch B
     /// ([`concept_handle`]).
     pub fn finish(&self, reference_codes: Tensor<2>) -> Result<LearnedConcept> {
-        let flow = self.flow();
+        self.finish_on(reference_codes, &self.device)
+    }
+
+    /// [`ConceptTrainer::finish`] computed on `device` (the page finishes on the CPU, where the
+    /// handles' synchronous reads work; `reference_codes` must be on `device`). The returned
+    /// flow lives on `device`.
+    pub fn finish_on(&self, reference_codes: Tensor<2>, device: &Device) -> Result<LearnedConcept> {
+        let flow = self.flow().fork(device);
+        let autoencoder = self.autoencoder.clone().fork(device);
         let mut handles = handles(&flow, &self.factors, reference_codes.clone())?;
         concept_handle(
             &mut handles[self.concept],
-            &self.autoencoder,
+            &autoencoder,
             &flow,
             &self.factors,
             self.concept,
@@ -374,7 +382,7 @@ impl ConceptTrainer {
             reference_codes,
             256,
             self.seed,
-            &self.device,
+            device,
         )?;
         Ok(LearnedConcept {
             flow,

@@ -15,7 +15,6 @@ pub mod image;
 pub mod mnist;
 pub mod morpho;
 pub mod pairs;
-pub mod sketch;
 
 pub use batch::{colour_batch, grey_batch, image_tensor, pair_tensors};
 pub use color::{colourise, measure_colour, random_colour, Rgb};
@@ -24,4 +23,3 @@ pub use error::DataError;
 pub use mnist::prepare;
 pub use mnist::{Mnist, Prepared, Split, DEFAULT_DIR};
 pub use pairs::{BatchSampler, PairBatch, PairSampler, Shared};
-pub use sketch::{normalise_sketch, Sketch};

@@ -14,6 +14,7 @@
 //! values per image, the factor blocks in the manifest's order, residual last. Images go out as
 //! RGBA bytes, 32 x 32 each ([`RGBA_BYTES`]).
 
+mod concept;
 mod device;
 mod js;
 
@@ -30,8 +31,9 @@ use crate::analysis::metrics::argmax_rows;
 use crate::bundle::{
     parse_examples, Bundle, Example, Handle, Manifest, FLOW_CLASSIFIER, FLOW_SUPERVISED,
 };
+use crate::concepts::{digits_from_examples, normalise_named};
 use crate::data::color::measure_colour;
-use crate::data::normalise_sketch;
+use crate::data::Mnist;
 use crate::factors::Factors;
 use crate::rng::SplitMix64;
 use crate::tensor_util::tensor2;
@@ -71,16 +73,22 @@ pub struct Engine {
     label: String,
     reason: String,
     loaded: RefCell<Option<Rc<Loaded>>>,
+    /// A concept being learned (`startConcept` .. `finishConcept`).
+    learning: RefCell<Option<concept::Learning>>,
 }
 
 /// A bundle on the device, with what the page derives from it.
 struct Loaded {
     bundle: Bundle,
-    examples: Vec<Example>,
+    examples: Rc<Vec<Example>>,
+    /// The examples as labelled digits, to learn concepts from.
+    digits: Rc<Mnist>,
     factors: Factors,
     handles: Vec<Handle>,
     /// Filled by the first [`Engine::embeddings`]: every example's `z` and `z~`, placed.
     embedded: RefCell<Option<Rc<Embeddings>>>,
+    /// The concept learned or imported into the supervised flow, if any.
+    concept: Option<Rc<concept::ConceptHeader>>,
 }
 
 struct Embeddings {
@@ -102,6 +110,7 @@ impl Engine {
             label: chosen.label,
             reason: chosen.reason,
             loaded: RefCell::new(None),
+            learning: RefCell::new(None),
         })
     }
 
@@ -154,54 +163,20 @@ impl Engine {
             .flow(FLOW_SUPERVISED)
             .map_err(|e| fail("bundle.json", e))?;
         let (factors, handles) = (entry.factors.clone(), entry.handles.clone());
-        let classifier_factors = bundle
-            .manifest
-            .flow(FLOW_CLASSIFIER)
-            .map_err(|e| fail("bundle.json", e))?
-            .factors
-            .clone();
-        let parameters = Module::num_params(&bundle.autoencoder)
-            + Module::num_params(&bundle.classifier)
-            + bundle.flows.values().map(Module::num_params).sum::<usize>();
-        let factor_info: js_sys::Array = factors
-            .factors()
-            .iter()
-            .zip(&handles)
-            .map(|(f, h)| {
-                object(&[
-                    ("name", f.name.as_str().into()),
-                    ("size", f.size.into()),
-                    ("std", h.std.into()),
-                    ("meaning", meaning(&f.name, f.size, examples.len()).into()),
-                ])
-            })
-            .collect();
-        let classifier_info: js_sys::Array = classifier_factors
-            .factors()
-            .iter()
-            .map(|f| object(&[("name", f.name.as_str().into()), ("size", f.size.into())]))
-            .collect();
-        let info = object(&[
-            ("latentDim", bundle.manifest.latent_dim.into()),
-            ("imageSize", bundle.manifest.image.width.into()),
-            ("exampleCount", examples.len().into()),
-            ("classes", bundle.classifier.config().classes.into()),
-            ("factors", factor_info.into()),
-            ("classifierFactors", classifier_info.into()),
-            ("parameters", parameters.into()),
-            ("commit", bundle.manifest.provenance.commit.as_str().into()),
-            (
-                "created",
-                bundle.manifest.provenance.created.as_str().into(),
-            ),
-        ]);
-        *self.loaded.borrow_mut() = Some(Rc::new(Loaded {
+        let digits = digits_from_examples(&examples_bytes)
+            .map_err(|e| fail("the model bundle's examples", e))?;
+        let loaded = Loaded {
             bundle,
-            examples,
+            examples: Rc::new(examples),
+            digits: Rc::new(digits),
             factors,
             handles,
             embedded: RefCell::new(None),
-        }));
+            concept: None,
+        };
+        let info = loaded.info()?;
+        self.learning.borrow_mut().take();
+        *self.loaded.borrow_mut() = Some(Rc::new(loaded));
         Ok(info)
     }
 
@@ -251,7 +226,7 @@ impl Engine {
     }
 
     /// `z~` of a drawing: `rgba` is the pad's `ImageData` (`width x height`, any colours); it is
-    /// cropped and centred like MNIST (`data::sketch`). An empty or all-ink drawing is refused
+    /// cropped and centred like MNIST (`concepts::sketch`). An empty or all-ink drawing is refused
     /// with a message.
     #[wasm_bindgen(js_name = encodeSketch)]
     pub async fn encode_sketch(
@@ -261,8 +236,8 @@ impl Engine {
         height: usize,
     ) -> Result<Float32Array, JsError> {
         let state = self.state()?;
-        let sketch =
-            normalise_sketch(&rgba, width, height).map_err(|e| JsError::new(&e.to_string()))?;
+        let sketch = normalise_named(&rgba, width, height, "on the pad")
+            .map_err(|e| JsError::new(&e.to_string()))?;
         let (_, t) = explore::encode(&state.bundle, self.images(sketch.image())?)
             .map_err(|e| fail("encoding the sketch", e))?;
         Ok(Float32Array::from(&read(t).await?[..]))
@@ -578,6 +553,54 @@ impl Engine {
 }
 
 impl Loaded {
+    /// What the page shows about the loaded model (see [`Engine::load`]).
+    fn info(&self) -> Result<JsValue, JsError> {
+        let bundle = &self.bundle;
+        let (factors, handles, examples) = (&self.factors, &self.handles, &self.examples);
+        let classifier_factors = bundle
+            .manifest
+            .flow(FLOW_CLASSIFIER)
+            .map_err(|e| fail("bundle.json", e))?
+            .factors
+            .clone();
+        let parameters = Module::num_params(&bundle.autoencoder)
+            + Module::num_params(&bundle.classifier)
+            + bundle.flows.values().map(Module::num_params).sum::<usize>();
+        let factor_info: js_sys::Array = factors
+            .factors()
+            .iter()
+            .zip(handles)
+            .map(|(f, h)| {
+                object(&[
+                    ("name", f.name.as_str().into()),
+                    ("size", f.size.into()),
+                    ("std", h.std.into()),
+                    ("meaning", meaning(&f.name, f.size, examples.len()).into()),
+                ])
+            })
+            .collect();
+        let classifier_info: js_sys::Array = classifier_factors
+            .factors()
+            .iter()
+            .map(|f| object(&[("name", f.name.as_str().into()), ("size", f.size.into())]))
+            .collect();
+        let info = object(&[
+            ("latentDim", bundle.manifest.latent_dim.into()),
+            ("imageSize", bundle.manifest.image.width.into()),
+            ("exampleCount", examples.len().into()),
+            ("classes", bundle.classifier.config().classes.into()),
+            ("factors", factor_info.into()),
+            ("classifierFactors", classifier_info.into()),
+            ("parameters", parameters.into()),
+            ("commit", bundle.manifest.provenance.commit.as_str().into()),
+            (
+                "created",
+                bundle.manifest.provenance.created.as_str().into(),
+            ),
+        ]);
+        Ok(info)
+    }
+
     /// `[k, 3, 32, 32]` pixels of the examples at `indices`.
     fn example_pixels(&self, indices: &[u32]) -> Result<Vec<f32>, JsError> {
         let mut out = Vec::with_capacity(indices.len() * 3 * 1024);
