@@ -212,8 +212,11 @@ impl Engine {
     /// handles. Returns the new info (as `load`) with `concept` (the new factor's index) and
     /// `score` (`{ against, spearman }`, or `null` when the sketches change neither stroke
     /// width nor slant).
+    ///
+    /// `zt` (`[k, 64]` flattened, may be empty) are `z~` the page holds under the current flow;
+    /// the result's `zt` are the same images' `z~` under the new one (same codes `z`).
     #[wasm_bindgen(js_name = finishConcept)]
-    pub async fn finish_concept(&self) -> Result<JsValue, JsError> {
+    pub async fn finish_concept(&self, zt: Vec<f32>) -> Result<JsValue, JsError> {
         let learning = self
             .learning
             .borrow_mut()
@@ -250,7 +253,7 @@ impl Engine {
             score,
         };
         let flow = learned.flow.fork(&self.device);
-        self.install(&state, flow, header)
+        self.install(&state, flow, header, zt).await
     }
 
     /// The concept in use as a file (`.iinconcept`): the fine-tuned flow (f16), its factors,
@@ -277,8 +280,9 @@ impl Engine {
 
     /// Installs a concept file made by `exportConcept` on this same bundle. Refuses a file of
     /// another format version or another bundle, saying which.
+    /// `zt` as for `finishConcept`.
     #[wasm_bindgen(js_name = importConcept)]
-    pub fn import_concept(&self, file: Vec<u8>) -> Result<JsValue, JsError> {
+    pub async fn import_concept(&self, file: Vec<u8>, zt: Vec<f32>) -> Result<JsValue, JsError> {
         let state = self.state()?;
         let bad = |why: &str| JsError::new(&format!("not a concept file of this page: {why}"));
         if file.len() < 12 || &file[..8] != CONCEPT_MAGIC {
@@ -318,7 +322,7 @@ impl Engine {
                 "its factors do not match its handles or this model's codes",
             ));
         }
-        self.install(&state, flow, header)
+        self.install(&state, flow, header, zt).await
     }
 }
 
@@ -337,12 +341,28 @@ impl Engine {
     }
 
     /// Replaces the supervised flow, its factors and handles; the rest of the bundle is shared.
-    fn install(
+    /// Maps the page's `z~` (`zt`, under the old flow) to the new flow through their codes.
+    async fn install(
         &self,
         state: &Loaded,
         flow: Flow,
         header: ConceptHeader,
+        zt: Vec<f32>,
     ) -> Result<JsValue, JsError> {
+        let d = state.factors.dim();
+        if !zt.len().is_multiple_of(d) || zt.iter().any(|v| !v.is_finite()) {
+            return Err(JsError::new(&format!(
+                "zt: expected finite values, a whole number of {d}-value rows, got {}",
+                zt.len()
+            )));
+        }
+        let mapped = if zt.is_empty() {
+            vec![]
+        } else {
+            let (old, _) = crate::analysis::explore::supervised(&state.bundle).map_err(to_js)?;
+            let t = crate::tensor_util::tensor2(zt.clone(), zt.len() / d, d, &self.device);
+            read(flow.forward(old.inverse(t).0).0).await?
+        };
         let mut manifest = state.bundle.manifest.clone();
         let entry = manifest
             .flows
@@ -384,6 +404,7 @@ impl Engine {
             None => JsValue::NULL,
         };
         let _ = js_sys::Reflect::set(&info, &"score".into(), &score);
+        let _ = js_sys::Reflect::set(&info, &"zt".into(), &f32s(&mapped));
         Ok(info)
     }
 }
