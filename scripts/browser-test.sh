@@ -12,4 +12,4 @@ if [ ! -f dist/index.html ]; then
   scripts/build-web.sh
 fi
 mkdir -p test-results
-node tests/browser/page.mjs --dist dist
+node tests/browser/page.mjs --dist dist "$@"

@@ -9,10 +9,11 @@ import { pickable } from './picker.js';
 import { Slot } from './slots.js';
 
 export function mountAnalogy(root, { session, info, examples, onExplore, size = 3 }) {
+  let factors = info.factors;
   const select = el(
     'select',
     { id: 'analogy-factor' },
-    ...info.factors.map((f, k) => el('option', { value: String(k), text: f.name })),
+    ...factorOptions(factors),
   );
   const timing = el('span', { class: 'timing', id: 'analogy-timing' });
   const message = el('p', { class: 'message', id: 'analogy-message', role: 'status' });
@@ -60,7 +61,7 @@ export function mountAnalogy(root, { session, info, examples, onExplore, size = 
   }
 
   const describe = () => {
-    const name = info.factors[Number(select.value)].name;
+    const name = factors[Number(select.value)].name;
     explain.textContent = `Each row gives its ${name}; each column gives everything else. Click a row or column to replace it, then click any image on the page (or drag one onto it).`;
     corner.textContent = `${name} →`;
   };
@@ -75,9 +76,9 @@ export function mountAnalogy(root, { session, info, examples, onExplore, size = 
   function cellZt(i, j) {
     if (!rows[i].zt || !cols[j].zt) return null;
     const k = Number(select.value);
-    const offset = info.factors.slice(0, k).reduce((sum, f) => sum + f.size, 0);
+    const offset = factors.slice(0, k).reduce((sum, f) => sum + f.size, 0);
     const zt = Float32Array.from(cols[j].zt);
-    zt.set(rows[i].zt.subarray(offset, offset + info.factors[k].size), offset);
+    zt.set(rows[i].zt.subarray(offset, offset + factors[k].size), offset);
     return zt;
   }
 
@@ -111,7 +112,7 @@ export function mountAnalogy(root, { session, info, examples, onExplore, size = 
         const ms = performance.now() - start;
         timings().push({ kind: 'analogy', ms, backend: session.backend, at: performance.now() });
         timing.textContent = `${size}×${size} in ${formatMs(ms)}`;
-        grid.dataset.factor = info.factors[k].name;
+        grid.dataset.factor = factors[k].name;
         grid.dataset.renders = String(Number(grid.dataset.renders) + 1);
         grid.dataset.state = 'ready';
         message.textContent = '';
@@ -161,5 +162,24 @@ export function mountAnalogy(root, { session, info, examples, onExplore, size = 
     colIdx.forEach((index, j) => fillSlot(cols[j], index, size + j));
   }
 
-  return { rows, cols, cells, render, defaults, select };
+  /** A new model: the factor list again (the chosen factor kept by name). */
+  function setInfo(next) {
+    const chosen = factors[Number(select.value)]?.name;
+    factors = next.factors;
+    select.replaceChildren(...factorOptions(factors));
+    const k = factors.findIndex((f) => f.name === chosen);
+    select.value = String(Math.max(0, k));
+    describe();
+  }
+
+  /** Every z~ the grid holds, for a new model to map. */
+  const holders = () =>
+    [...rows, ...cols].filter((s) => s.zt).map((s) => ({ zt: s.zt, set: (zt) => s.set(s.item, zt) }));
+
+  return { rows, cols, cells, render, defaults, select, setInfo, holders };
+}
+
+/** One <option> per factor, valued by its index. */
+export function factorOptions(factors) {
+  return factors.map((f, k) => el('option', { value: String(k), text: f.name }));
 }

@@ -4,6 +4,8 @@
 //   ?device=cpu     skip WebGPU
 //   ?example=N      start from held-out example N
 //   ?bundle=URL     another bundle.json on this origin (relative to www/)
+//   ?conceptSteps=N training steps a concept takes by default (300 on WebGPU, 150 on the CPU)
+//   #concept=…      a shared concept: its two sketches, name, seed and steps (concept.js)
 import { DEFAULT_BUNDLE, examplesOf, messageOf } from './engine.js';
 import { createIIN, startWithRetry } from './iin.js';
 import { loadingView } from './progress.js';
@@ -15,6 +17,7 @@ import { mountEmbeddings } from './embeddings.js';
 import { mountAnalogy } from './analogy.js';
 import { mountInterpolation, mountSamples, mountWalk } from './motion.js';
 import { mountExplain } from './explain.js';
+import { mountConcept } from './concept.js';
 import { drawImage, imageCanvas } from './draw.js';
 
 const $ = (id) => document.getElementById(id);
@@ -24,6 +27,7 @@ const options = {
   preferCpu: params.get('device') === 'cpu',
   example: Number.parseInt(params.get('example') ?? '', 10),
   bundle: bundleUrl(params.get('bundle')),
+  conceptSteps: Number.parseInt(params.get('conceptSteps') ?? '', 10),
 };
 
 function bundleUrl(value) {
@@ -116,10 +120,57 @@ async function fullPage() {
     drawImage(canvas, session.sync('exampleImages', Uint32Array.of(index)));
     slot.set(examples.item(index, canvas), await examples.zt(index));
   }
-  mountWalk($('walk-body'), { session, current, info, onExplore });
-  await mountSamples($('samples-body'), { session, onExplore }).draw();
-  await mountEmbeddings($('embeddings-body'), { session, current, info });
+  const walk = mountWalk($('walk-body'), { session, current, info, onExplore });
+  const samples = mountSamples($('samples-body'), { session, onExplore });
+  await samples.draw();
+  const embeddings = await mountEmbeddings($('embeddings-body'), { session, current, info });
+
+  // A new model (a concept learned or imported): the flow changed, so every z~ the page holds is
+  // mapped to it in the same engine call, and every factor list is made again.
+  const changeModel = (install) => {
+    const holders = [
+      ...(current.zt ? [{ zt: current.zt, set: (zt) => current.set(zt, { origin: 'model' }) }] : []),
+      ...(current.base ? [{ zt: current.base, set: (zt) => (current.base = Float32Array.from(zt)) }] : []),
+      ...analogy.holders(),
+      ...interp.holders(),
+      ...walk.holders(),
+    ];
+    const zt = new Float32Array(holders.length * 64);
+    holders.forEach((h, k) => zt.set(h.zt, k * 64));
+    return session.changeModel(install, zt).then((next) => {
+      window.__iin.info = next;
+      examples.forget();
+      explore.setInfo(next);
+      analogy.setInfo(next);
+      walk.setInfo(next);
+      holders.forEach((h, k) => h.set(next.zt.subarray(k * 64, (k + 1) * 64)));
+      // After the current image's render: the embeddings take longer (every example again).
+      embeddings.refresh(next).catch(report);
+      samples.draw();
+      return next;
+    });
+  };
+  const concept = mountConcept($('concept-body'), {
+    session,
+    changeModel,
+    steps: options.conceptSteps,
+  });
+  window.__iin.concept = concept;
+  loadSharedConcept(concept);
+  window.addEventListener('hashchange', () => loadSharedConcept(concept));
   document.body.dataset.panels = 'ready';
+}
+
+/** A #concept=… link fills the concept panel (nothing starts); a malformed one is ignored, said. */
+function loadSharedConcept(concept) {
+  const hash = new URLSearchParams(location.hash.slice(1));
+  if (!hash.has('concept')) return;
+  try {
+    concept.loadShared(hash.get('concept'));
+  } catch (error) {
+    report(`The concept in this link (#concept=…) could not be read: ${messageOf(error)}. It was ignored.`);
+    $('device-notice').dataset.kind = 'link';
+  }
 }
 
 function report(error) {

@@ -3,70 +3,103 @@
 // Points are coloured by digit, except a colour factor's, which shows each example's own colour.
 import { debounce, digitColour, el, fitCanvas, rgbCss } from './draw.js';
 import { messageOf } from './engine.js';
+import { slug } from './explore.js';
 
 export async function mountEmbeddings(root, { session, current, info }) {
-  const named = info.factors.filter((f) => f.name !== 'residual');
-  const status = el('p', { class: 'message', id: 'embeddings-message', role: 'status', text: 'Computing the embeddings…' });
-  root.append(status);
-  const data = await session.call('embeddings');
-  const n = data.labels.length;
-  const byDigit = (i, a) => digitColour(data.labels[i], a);
-  const byColour = (i, a) => rgbCss(data.colours[3 * i], data.colours[3 * i + 1], data.colours[3 * i + 2], a);
-
-  const views = [];
-  const view2d = (key, title, caption, xy) => {
-    const canvas = el('canvas', { class: 'plot plot-2d', id: `emb-${key}`, 'aria-label': `${title}: ${caption}`, role: 'img' });
-    views.push({ canvas, draw: (marker) => plot2d(canvas, xy, n, byDigit, marker?.[key]) });
-    return el('figure', { class: 'plot-figure' }, canvas, el('figcaption', {}, el('strong', { text: title }), ` ${caption}`));
-  };
-  const view1d = (factor, row) => {
-    const values = data.factors.subarray(row * n, (row + 1) * n);
-    const colourOf = /^colou?r$/i.test(factor.name) ? byColour : byDigit;
-    const canvas = el('canvas', {
-      class: 'plot plot-1d',
-      id: `emb-factor-${factor.name}`,
-      'aria-label': `${factor.name} in 1-D`,
-      role: 'img',
-    });
-    views.push({ canvas, draw: (marker) => plot1d(canvas, values, colourOf, marker ? marker.factors[row] : undefined) });
-    return el(
-      'figure',
-      { class: 'plot-figure wide' },
-      canvas,
-      el('figcaption', {}, el('strong', { text: factor.name }), colourOf === byColour ? ' in 1-D, each example in its own colour' : ' in 1-D, coloured by digit'),
-    );
-  };
-
-  const legend = el(
-    'div',
-    { class: 'legend', 'aria-label': 'digit colours' },
-    ...Array.from({ length: 10 }, (_, d) =>
-      el('span', { class: 'legend-item' }, el('i', { style: `background:${digitColour(d)}` }), String(d)),
-    ),
-  );
-  status.remove();
-  root.append(
-    el(
-      'div',
-      { class: 'plots' },
-      view2d('residual', 'residual', 'in 2-D, coloured by digit', data.residual),
-      view2d('z', 'z', '(the autoencoder’s code) in 2-D', data.z),
-      ...named.map((factor, row) => view1d(factor, row)),
-    ),
-    legend,
-    status,
-  );
-  status.textContent = '';
-  root.dataset.state = 'ready';
-
+  let views = [];
   let marker = null;
+  let ready = false;
+  let built = 0;
+  const status = el('p', { class: 'message', id: 'embeddings-message', role: 'status' });
   const redraw = () => views.forEach((v) => v.draw(marker));
+
+  /** Computes the embeddings for `model` (its factors) and draws them. */
+  async function build(model) {
+    const mine = ++built;
+    ready = false;
+    root.dataset.state = 'computing';
+    status.textContent = 'Computing the embeddings…';
+    status.classList.remove('error');
+    if (!status.isConnected) root.append(status);
+    // Queued now, before anything that asks where the current image sits.
+    const pending = session.call('embeddings');
+    let data;
+    try {
+      data = await pending;
+    } catch (error) {
+      status.textContent = `Could not compute the embeddings: ${messageOf(error)}`;
+      status.classList.add('error');
+      root.dataset.state = 'error';
+      return;
+    }
+    if (mine !== built) return;
+    const named = model.factors.filter((f) => f.name !== 'residual');
+    const n = data.labels.length;
+    const byDigit = (i, a) => digitColour(data.labels[i], a);
+    const byColour = (i, a) => rgbCss(data.colours[3 * i], data.colours[3 * i + 1], data.colours[3 * i + 2], a);
+
+    const next = [];
+    const view2d = (key, title, caption, xy) => {
+      const canvas = el('canvas', { class: 'plot plot-2d', id: `emb-${key}`, 'aria-label': `${title}: ${caption}`, role: 'img' });
+      next.push({ canvas, draw: (m) => plot2d(canvas, xy, n, byDigit, m?.[key]) });
+      return el('figure', { class: 'plot-figure' }, canvas, el('figcaption', {}, el('strong', { text: title }), ` ${caption}`));
+    };
+    const view1d = (factor, row) => {
+      const values = data.factors.subarray(row * n, (row + 1) * n);
+      const colourOf = /^colou?r$/i.test(factor.name) ? byColour : byDigit;
+      const canvas = el('canvas', {
+        class: 'plot plot-1d',
+        id: `emb-factor-${slug(factor.name)}`,
+        'aria-label': `${factor.name} in 1-D`,
+        role: 'img',
+        dataset: { factor: factor.name },
+      });
+      next.push({ canvas, draw: (m) => plot1d(canvas, values, colourOf, m ? m.factors[row] : undefined) });
+      return el(
+        'figure',
+        { class: 'plot-figure wide' },
+        canvas,
+        el('figcaption', {}, el('strong', { text: factor.name }), colourOf === byColour ? ' in 1-D, each example in its own colour' : ' in 1-D, coloured by digit'),
+      );
+    };
+
+    const legend = el(
+      'div',
+      { class: 'legend', 'aria-label': 'digit colours' },
+      ...Array.from({ length: 10 }, (_, d) =>
+        el('span', { class: 'legend-item' }, el('i', { style: `background:${digitColour(d)}` }), String(d)),
+      ),
+    );
+    root.replaceChildren(
+      el(
+        'div',
+        { class: 'plots' },
+        view2d('residual', 'residual', 'in 2-D, coloured by digit', data.residual),
+        view2d('z', 'z', '(the autoencoder’s code) in 2-D', data.z),
+        ...named.map((factor, row) => view1d(factor, row)),
+      ),
+      legend,
+      status,
+    );
+    views = next;
+    marker = null;
+    ready = true;
+    status.textContent = '';
+    root.dataset.factors = named.map((f) => f.name).join(',');
+    root.dataset.state = 'ready';
+    update();
+    redraw();
+  }
+
   new ResizeObserver(redraw).observe(root);
   const update = debounce(async () => {
-    if (!current.zt) return;
+    if (!current.zt || !ready) return;
     const version = current.version;
+    const mine = built;
     try {
-      marker = await session.call('embedPoint', current.zt);
+      const point = await session.call('embedPoint', current.zt);
+      if (mine !== built) return;
+      marker = point;
       root.dataset.markerVersion = String(version);
       root.dataset.marker = Array.from(marker.residual, (x) => x.toFixed(3)).join(',');
       redraw();
@@ -75,8 +108,9 @@ export async function mountEmbeddings(root, { session, current, info }) {
     }
   }, 120);
   current.addEventListener('change', update);
-  update();
-  redraw();
+  await build(info);
+  /** A new model (a concept): its embeddings, with a 1-D view of the new factor. */
+  return { refresh: (model) => build(model) };
 }
 
 function range(values, stride = 1, offset = 0) {

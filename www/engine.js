@@ -56,7 +56,9 @@ async function importGlue() {
   const glue = html.match(/from\s+'\.\/([\w.-]+\.js)'/);
   if (!glue) throw new Error(`${indexUrl} does not name trunk's wasm loader`);
   const bindings = await import(new URL(glue[1], indexUrl).href);
-  await bindings.default();
+  // The glue's own default path names the wasm without trunk's content hash: take the loader's.
+  const wasm = html.match(/module_or_path:\s*'\.\/([\w.-]+\.wasm)'/)?.[1] ?? glue[1].replace(/\.js$/, '_bg.wasm');
+  await bindings.default({ module_or_path: new URL(wasm, indexUrl).href });
   window.wasmBindings = bindings;
   return bindings;
 }
@@ -172,6 +174,8 @@ export class Session extends EventTarget {
     this.fallingBack = null;
     this.fallbackReason = '';
     this.embedded = false;
+    /** The concept file of the model in use (exportConcept), so a CPU fallback can load it too. */
+    this.conceptFile = null;
     this.lostReject = null;
     this.lost = new Promise((_, reject) => {
       this.lostReject = reject;
@@ -240,6 +244,16 @@ export class Session extends EventTarget {
         console.warn(`iin: WebGPU failed (${why}); falling back to the CPU`);
         const cpu = await this.bindings.Engine.create(true);
         await cpu.load(this.bundle.manifest, this.bundle.files);
+        // A learned or imported concept comes along through its file (its weights are stored
+        // as f16, so the image may move by a rounding step); a concept being learned is lost.
+        if (this.conceptFile) {
+          try {
+            this.info = await cpu.importConcept(this.conceptFile, new Float32Array());
+          } catch (error) {
+            this.conceptFile = null;
+            why += `; the concept could not be moved (${messageOf(error)})`;
+          }
+        }
         // embedPoint needs the examples' embeddings computed on the engine it runs on.
         if (this.embedded) await cpu.embeddings();
         this.engine = cpu;
@@ -251,6 +265,21 @@ export class Session extends EventTarget {
       });
     }
     return this.fallingBack;
+  }
+
+  /**
+   * Installs a new model through `install(zt)` (finishConcept or importConcept), which maps the
+   * z~ the page holds (`zt`, k×64) to the new flow; keeps its concept file for a fallback.
+   */
+  async changeModel(install, zt) {
+    const info = await install(zt);
+    this.info = info;
+    try {
+      this.conceptFile = this.engine.exportConcept();
+    } catch (error) {
+      console.warn('iin: the concept could not be kept for a fallback:', messageOf(error));
+    }
+    return info;
   }
 
   /** For tests and for people: destroy the WebGPU device the engine runs on. */
@@ -320,6 +349,10 @@ export function examplesOf(session) {
     },
     async zt(index) {
       return (await examples.zts([index])).slice(0, 64);
+    },
+    /** A new flow: every cached z~ is stale. */
+    forget() {
+      cache.clear();
     },
   };
   return examples;

@@ -40,7 +40,7 @@ export function mountExplore(root, { session, current, info, previews = true }) 
     meta: {},
   });
 
-  const sliders = info.factors.map((factor, index) => makeSlider(factor, index));
+  let sliders = info.factors.map((factor, index) => makeSlider(factor, index));
   const list = el('div', { class: 'sliders', id: 'sliders' }, ...sliders.map((s) => s.element));
   root.append(el('div', { class: 'explore' }, figure, el('div', { class: 'explore-side' }, list, message)));
 
@@ -91,8 +91,9 @@ export function mountExplore(root, { session, current, info, previews = true }) 
 
   // -- sliders --------------------------------------------------------------------------------
   function makeSlider(factor, index) {
-    const id = `slider-${factor.name}`;
-    const output = el('output', { class: 'value', for: id, id: `value-${factor.name}`, text: '0.0' });
+    const key = slug(factor.name);
+    const id = `slider-${key}`;
+    const output = el('output', { class: 'value', for: id, id: `value-${key}`, text: '0.0' });
     const input = el('input', {
       type: 'range',
       id,
@@ -100,7 +101,7 @@ export function mountExplore(root, { session, current, info, previews = true }) 
       max: String(RANGE),
       step: String(STEP),
       value: '0',
-      'aria-describedby': `meaning-${factor.name}`,
+      'aria-describedby': `meaning-${key}`,
       dataset: { factor: factor.name, index: String(index) },
     });
     const lo = imageCanvas('img end', `${factor.name} at −${RANGE}`);
@@ -115,7 +116,7 @@ export function mountExplore(root, { session, current, info, previews = true }) 
         el('span', { class: 'size', text: `${factor.size} dims` }),
         output,
       ),
-      el('p', { class: 'meaning', id: `meaning-${factor.name}`, text: factor.meaning ?? '' }),
+      el('p', { class: 'meaning', id: `meaning-${key}`, text: factor.meaning ?? '' }),
       el('div', { class: 'slider-row' }, previews ? lo : null, input, previews ? hi : null),
     );
     input.addEventListener('input', (event) => {
@@ -170,13 +171,32 @@ export function mountExplore(root, { session, current, info, previews = true }) 
     updatePreviews();
   });
 
+  /** A new model (a concept was learned or imported): one slider per factor again. */
+  function setInfo(next) {
+    sliders = next.factors.map((factor, index) => makeSlider(factor, index));
+    list.replaceChildren(...sliders.map((s) => s.element));
+    previewVersion = -1;
+    if (current.zt) {
+      syncSliders();
+      updatePreviews();
+    }
+  }
+
   return {
     canvas,
-    sliders,
+    get sliders() {
+      return sliders;
+    },
+    setInfo,
     render: pump,
     /** Which slider an index or name means. */
     slider: (which) => sliders.find((s) => s.index === which || s.factor.name === which),
   };
+}
+
+/** A factor's name as a piece of an element id (a concept's name may hold any character). */
+export function slug(name) {
+  return String(name).replace(/[^\w-]+/g, '-');
 }
 
 function signed(t) {

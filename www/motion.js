@@ -4,6 +4,7 @@ import { drawImage, drawStrip, el, formatMs, imageCanvas } from './draw.js';
 import { messageOf } from './engine.js';
 import { pickable } from './picker.js';
 import { Slot } from './slots.js';
+import { factorOptions } from './analogy.js';
 
 const STEPS = 8;
 
@@ -56,7 +57,9 @@ export function mountInterpolation(root, { session, onExplore }) {
     direct,
     message,
   );
-  return { a, b, run };
+  /** Both ends' z~, for a new model to map. */
+  const holders = () => [a, b].filter((s) => s.zt).map((s) => ({ zt: s.zt, set: (zt) => s.set(s.item, zt) }));
+  return { a, b, run, holders };
 }
 
 const WALK_FRAMES = 24;
@@ -66,7 +69,7 @@ export function mountWalk(root, { session, current, info, onExplore }) {
   const select = el(
     'select',
     { id: 'walk-factor' },
-    ...info.factors.map((f, k) => el('option', { value: String(k), text: f.name })),
+    ...factorOptions(info.factors),
   );
   const canvas = imageCanvas('img big', 'the walk');
   canvas.id = 'walk-canvas';
@@ -137,7 +140,17 @@ export function mountWalk(root, { session, current, info, onExplore }) {
     }
   }
 
-  return { stop: halt };
+  /** A new model: the walk stops (it walks in the old z~), its frame is mapped, the factors listed again. */
+  function setInfo(next) {
+    if (running) halt();
+    const chosen = select.selectedOptions[0]?.textContent;
+    select.replaceChildren(...factorOptions(next.factors));
+    const k = next.factors.findIndex((f) => f.name === chosen);
+    select.value = String(Math.max(0, k));
+  }
+  const holders = () => (shown ? [{ zt: shown, set: (zt) => (shown = Float32Array.from(zt)) }] : []);
+
+  return { stop: halt, setInfo, holders };
 }
 
 const SAMPLES = 8;

@@ -10,19 +10,118 @@ const PAD = 192;
 const BACKGROUND = '#000000';
 const THROTTLE_MS = 120;
 
-export function mountSketch(root, { session, onEncoded }) {
+/**
+ * A drawing pad: a canvas with pointer events (mouse, pen, touch), a colour and a brush width.
+ * `onStroke()` while drawing, `onEnd()` when a stroke ends. Used by the digit pad below and by
+ * the concept panel's pads A and B.
+ */
+export function createPad({ id, label, colour: ink = '#ff8c1a', brush = 16, size = PAD, onStroke = () => {}, onEnd = () => {} }) {
   const pad = el('canvas', {
     class: 'pad',
-    id: 'sketch-pad',
-    width: String(PAD),
-    height: String(PAD),
-    'aria-label': 'Sketch pad: draw a digit',
+    id,
+    width: String(size),
+    height: String(size),
+    'aria-label': label,
     role: 'img',
-    dataset: { encodes: '0', state: 'empty' },
+    dataset: { state: 'empty' },
   });
   const context = pad.getContext('2d', { willReadFrequently: true });
-  const colour = el('input', { type: 'color', id: 'sketch-colour', value: '#ff8c1a' });
-  const width = el('input', { type: 'range', id: 'sketch-width', min: '6', max: '30', step: '1', value: '16' });
+  const colour = el('input', { type: 'color', id: `${id}-colour`, value: ink });
+  const width = el('input', { type: 'range', id: `${id}-brush`, min: '4', max: '30', step: '1', value: String(brush) });
+
+  function wipe() {
+    context.fillStyle = BACKGROUND;
+    context.fillRect(0, 0, size, size);
+    pad.dataset.state = 'empty';
+  }
+  wipe();
+
+  let last = null;
+  const point = (event) => {
+    const box = pad.getBoundingClientRect();
+    return [((event.clientX - box.left) / box.width) * size, ((event.clientY - box.top) / box.height) * size];
+  };
+  const line = (from, to, pressure) => {
+    context.strokeStyle = colour.value;
+    context.fillStyle = colour.value;
+    context.lineCap = 'round';
+    context.lineJoin = 'round';
+    const scale = pressure > 0 && pressure !== 0.5 ? 0.6 + pressure * 0.8 : 1;
+    context.lineWidth = Number(width.value) * (size / PAD) * scale;
+    context.beginPath();
+    context.moveTo(...from);
+    context.lineTo(...to);
+    context.stroke();
+  };
+  pad.addEventListener('pointerdown', (event) => {
+    if (event.button !== 0 && event.pointerType === 'mouse') return;
+    event.preventDefault();
+    pad.setPointerCapture(event.pointerId);
+    last = point(event);
+    line(last, last, event.pressure);
+    pad.dataset.state = 'drawn';
+    onStroke();
+  });
+  pad.addEventListener('pointermove', (event) => {
+    if (!last) return;
+    const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
+    for (const e of events.length ? events : [event]) {
+      const next = point(e);
+      line(last, next, e.pressure);
+      last = next;
+    }
+    onStroke();
+  });
+  const end = (event) => {
+    if (!last) return;
+    last = null;
+    if (pad.hasPointerCapture(event.pointerId)) pad.releasePointerCapture(event.pointerId);
+    onEnd();
+  };
+  pad.addEventListener('pointerup', end);
+  pad.addEventListener('pointercancel', end);
+
+  return {
+    pad,
+    context,
+    colour,
+    width,
+    size,
+    wipe,
+    /** The pad's pixels (RGBA, size × size). */
+    pixels: () => context.getImageData(0, 0, size, size),
+    /** Draws an image (RGBA bytes, any size) over the whole pad, scaled. */
+    show(rgba, w, h) {
+      const source = document.createElement('canvas');
+      source.width = w;
+      source.height = h;
+      source.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba), w, h), 0, 0);
+      wipe();
+      context.imageSmoothingEnabled = true;
+      context.imageSmoothingQuality = 'high';
+      context.drawImage(source, 0, 0, size, size);
+      pad.dataset.state = 'drawn';
+    },
+    tools: () => [
+      el('label', { class: 'field' }, el('span', { text: 'Colour' }), colour),
+      el('label', { class: 'field' }, el('span', { text: 'Brush' }), width),
+    ],
+  };
+}
+
+export function mountSketch(root, { session, onEncoded }) {
+  const drawing = createPad({
+    id: 'sketch-pad',
+    label: 'Sketch pad: draw a digit',
+    onStroke: () => schedule(),
+    onEnd: () => encode(false),
+  });
+  const { pad } = drawing;
+  pad.dataset.encodes = '0';
+  // The digit pad's controls keep their ids (sketch-colour, sketch-width).
+  drawing.colour.id = 'sketch-colour';
+  drawing.width.id = 'sketch-width';
+  drawing.width.min = '6';
   const message = el('p', { class: 'message', id: 'sketch-message', role: 'status', 'aria-live': 'polite' });
   const clear = el('button', { type: 'button', class: 'secondary', id: 'sketch-clear', text: 'Clear', onclick: () => wipe() });
   const encodeButton = el('button', {
@@ -37,70 +136,14 @@ export function mountSketch(root, { session, onEncoded }) {
       'div',
       { class: 'sketch' },
       pad,
-      el(
-        'div',
-        { class: 'sketch-tools' },
-        el('label', { class: 'field' }, el('span', { text: 'Colour' }), colour),
-        el('label', { class: 'field' }, el('span', { text: 'Brush' }), width),
-        el('div', { class: 'buttons' }, clear, encodeButton),
-        message,
-      ),
+      el('div', { class: 'sketch-tools' }, ...drawing.tools(), el('div', { class: 'buttons' }, clear, encodeButton), message),
     ),
   );
 
   function wipe() {
-    context.fillStyle = BACKGROUND;
-    context.fillRect(0, 0, PAD, PAD);
-    pad.dataset.state = 'empty';
+    drawing.wipe();
     say('');
   }
-  wipe();
-
-  // -- drawing ----------------------------------------------------------------------------------
-  let last = null;
-  const point = (event) => {
-    const box = pad.getBoundingClientRect();
-    return [((event.clientX - box.left) / box.width) * PAD, ((event.clientY - box.top) / box.height) * PAD];
-  };
-  const line = (from, to, pressure) => {
-    context.strokeStyle = colour.value;
-    context.fillStyle = colour.value;
-    context.lineCap = 'round';
-    context.lineJoin = 'round';
-    const scale = pressure > 0 && pressure !== 0.5 ? 0.6 + pressure * 0.8 : 1;
-    context.lineWidth = Number(width.value) * scale;
-    context.beginPath();
-    context.moveTo(...from);
-    context.lineTo(...to);
-    context.stroke();
-  };
-  pad.addEventListener('pointerdown', (event) => {
-    if (event.button !== 0 && event.pointerType === 'mouse') return;
-    event.preventDefault();
-    pad.setPointerCapture(event.pointerId);
-    last = point(event);
-    line(last, last, event.pressure);
-    pad.dataset.state = 'drawn';
-    schedule();
-  });
-  pad.addEventListener('pointermove', (event) => {
-    if (!last) return;
-    const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
-    for (const e of events.length ? events : [event]) {
-      const next = point(e);
-      line(last, next, e.pressure);
-      last = next;
-    }
-    schedule();
-  });
-  const end = (event) => {
-    if (!last) return;
-    last = null;
-    if (pad.hasPointerCapture(event.pointerId)) pad.releasePointerCapture(event.pointerId);
-    encode(false);
-  };
-  pad.addEventListener('pointerup', end);
-  pad.addEventListener('pointercancel', end);
 
   // -- encoding ---------------------------------------------------------------------------------
   let inFlight = false;
@@ -128,7 +171,7 @@ export function mountSketch(root, { session, onEncoded }) {
       do {
         again = false;
         lastStart = performance.now();
-        const image = context.getImageData(0, 0, PAD, PAD);
+        const image = drawing.pixels();
         try {
           const zt = await session.call('encodeSketch', new Uint8Array(image.data.buffer), PAD, PAD);
           pad.dataset.encodes = String(Number(pad.dataset.encodes) + 1);

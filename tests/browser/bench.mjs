@@ -8,8 +8,13 @@
 //     later ones),
 //   - the compressed transfer size of everything the page fetched (gzip -9 of each file the
 //     server sent, summed, by kind),
+//   - time to learn a concept (the thickness preset, CONCEPT_STEPS training steps through the
+//     panel's Learn): the whole time from Learn to the new slider (preparing the pairs, the
+//     steps, installing and scoring), the training rate in steps/s, and the time the default
+//     number of steps (300 on WebGPU, 150 on the CPU) would take, extrapolated from the two
+//     when fewer steps were measured,
 // as a table and as one JSON line (prefix "bench-page-json: ").
-// Usage: node tests/browser/bench.mjs [--dist dist] [--devices webgpu,cpu] [--steps 60]
+// Usage: node tests/browser/bench.mjs [--dist dist] [--devices webgpu,cpu] [--steps 60] [--concept-steps 30]
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { extname } from 'node:path';
@@ -21,6 +26,8 @@ const DIST = arg('--dist', 'dist');
 const DEVICES = arg('--devices', 'webgpu,cpu').split(',');
 const STEPS = Number(arg('--steps', '60'));
 const GRIDS = 3;
+const CONCEPT_STEPS = Number(arg('--concept-steps', '30'));
+const DEFAULT_CONCEPT_STEPS = { webgpu: 300, cpu: 150 };
 const TIMEOUT = 240_000;
 
 const BASE_ARGS = [
@@ -102,7 +109,36 @@ async function benchDevice(device, server) {
       await page.waitForFunction((k) => window.__iinTimings.filter((t) => t.kind === 'analogy').length > k, n, { timeout: TIMEOUT });
       await page.waitForFunction(() => document.getElementById('analogy-grid').dataset.state === 'ready', null, { timeout: TIMEOUT });
     }
+    // A concept: the thickness preset, CONCEPT_STEPS steps.
+    await page.click('#concept-preset-thickness');
+    await page.fill('#concept-steps', String(CONCEPT_STEPS));
+    await page.click('#concept-learn');
+    await page.waitForFunction(() => !['learning', 'finishing'].includes(document.getElementById('concept-body').dataset.state), null, {
+      timeout: 20 * 60_000,
+      polling: 200,
+    });
+    const conceptState = await page.evaluate(() => ({
+      state: document.getElementById('concept-body').dataset.state,
+      message: document.getElementById('concept-message').textContent,
+      score: document.getElementById('concept-score')?.textContent ?? '',
+    }));
+    if (conceptState.state !== 'done') throw new Error(`the concept was not learned: ${conceptState.message}`);
     const timings = await page.evaluate(() => window.__iinTimings);
+    const learned = timings.find((t) => t.kind === 'concept');
+    const rate = learned.steps / (learned.trainMs / 1000);
+    const overheadMs = learned.ms - learned.trainMs;
+    const defaultSteps = DEFAULT_CONCEPT_STEPS[device];
+    const concept = {
+      steps: learned.steps,
+      totalMs: learned.ms,
+      trainMs: learned.trainMs,
+      overheadMs,
+      stepsPerSecond: rate,
+      defaultSteps,
+      defaultMs: learned.steps === defaultSteps ? learned.ms : overheadMs + (defaultSteps / rate) * 1000,
+      extrapolated: learned.steps !== defaultSteps,
+      score: conceptState.score,
+    };
     const grids = timings.filter((t) => t.kind === 'analogy').map((t) => t.ms);
     const first = timings.find((t) => t.kind === 'first-image')?.ms;
 
@@ -123,6 +159,7 @@ async function benchDevice(device, server) {
       firstImageMs: first,
       edit: { n: edits.length, p50: quantile(edits, 0.5), p95: quantile(edits, 0.95), max: Math.max(...edits) },
       analogy: { firstMs: grids[0], medianMs: quantile(grids.slice(1), 0.5), n: grids.length },
+      concept,
       transfer: { gzipBytes: total, rawBytes: raw, files: fetched.size, byKind: transfer },
       errors,
     };
@@ -147,6 +184,7 @@ try {
 }
 
 const ms = (x) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : '—');
+const secs = (x) => (Number.isFinite(x) ? `${(x / 1000).toFixed(1)} s` : '—');
 const mb = (x) => `${(x / 1e6).toFixed(2)} MB`;
 const rows = [
   ['', ...results.map((r) => r.device)],
@@ -156,6 +194,11 @@ const rows = [
   ['slider -> pixels p95', ...results.map((r) => ms(r.edit?.p95))],
   ['analogy grid 3×3, first (cold)', ...results.map((r) => ms(r.analogy?.firstMs))],
   [`analogy grid 3×3, median of ${GRIDS}`, ...results.map((r) => ms(r.analogy?.medianMs))],
+  ['concept (thickness): steps measured', ...results.map((r) => (r.concept ? String(r.concept.steps) : '—'))],
+  ['concept: training rate', ...results.map((r) => (r.concept ? `${r.concept.stepsPerSecond.toFixed(2)} steps/s` : '—'))],
+  ['concept: Learn -> new slider (measured steps)', ...results.map((r) => (r.concept ? secs(r.concept.totalMs) : '—'))],
+  ['concept: of which preparing + installing/scoring', ...results.map((r) => (r.concept ? secs(r.concept.overheadMs) : '—'))],
+  ['concept: time to learn the default steps', ...results.map((r) => (r.concept ? `${secs(r.concept.defaultMs)} (${r.concept.defaultSteps} steps${r.concept.extrapolated ? ', extrapolated' : ''})` : '—'))],
   ['page transfer, gzip -9 (all files)', ...results.map((r) => (r.transfer ? `${mb(r.transfer.gzipBytes)} (${r.transfer.files} files, ${mb(r.transfer.rawBytes)} raw)` : '—'))],
 ];
 const kinds = [...new Set(results.flatMap((r) => Object.keys(r.transfer?.byKind ?? {})))].sort();
@@ -163,5 +206,5 @@ for (const kind of kinds) rows.push([`  ${kind}, gzip -9`, ...results.map((r) =>
 const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => String(row[c]).length)));
 for (const row of rows) console.log(row.map((cell, c) => String(cell).padEnd(widths[c])).join('  '));
 for (const r of results) if (r.errors?.length) console.log(`(${r.device}: page errors: ${r.errors.join(' | ')})`);
-console.log(`bench-page-json: ${JSON.stringify({ steps: STEPS, results })}`);
+console.log(`bench-page-json: ${JSON.stringify({ steps: STEPS, conceptSteps: CONCEPT_STEPS, results })}`);
 process.exit(results.every((r) => !r.error) ? 0 : 1);

@@ -159,7 +159,8 @@ function reportLog(name, log, { allowFailed = [] } = {}) {
   check(`${name}: no failed requests`, failedRequests.length === 0, failedRequests.join(' | '));
   for (const warning of log.warnings) console.log(`  (console ${warning})`);
   if (log.aborted.length) console.log(`  (aborted by the browser: ${log.aborted.length} request(s))`);
-  if (log.navigations.length > 1) console.log(`  (navigations: ${log.navigations.join(' ')})`);
+  const short = (u) => (u.length > 100 ? `${u.slice(0, 100)}…` : u);
+  if (log.navigations.length > 1) console.log(`  (navigations: ${log.navigations.map(short).join(' ')})`);
 }
 
 async function launch(device) {
@@ -221,6 +222,8 @@ async function fullPage(browser, device, origin) {
     await step(`${name}: analogy`, () => analogy(page, name));
     await step(`${name}: interpolation, walk, samples`, () => motion(page, name));
     await step(`${name}: classifier and embeddings`, () => explain(page, name));
+    await step(`${name}: define a concept`, () => concept(page, name, device));
+    if (device === 'cpu') await step(`${name}: concept files and links`, () => conceptFiles(page, context, name, url));
 
     for (const scheme of ['light', 'dark']) {
       await page.emulateMedia({ colorScheme: scheme });
@@ -356,23 +359,26 @@ async function sketch(page, name) {
 
 async function analogy(page, name) {
   await page.locator('#analogy').scrollIntoViewIfNeeded();
-  // Three gallery digits with distinct labels for the rows; three with distinct colours for the columns.
+  // Six gallery digits with distinct labels for the rows (two grids of three rows: the model's
+  // swap fidelity is about 0.9, so three rows are too few to judge by), three with distinct
+  // colours for the columns.
   const thumbs = await page.$$eval('#gallery .thumb', (items) =>
     items.map((t) => ({ index: Number(t.dataset.index), label: Number(t.dataset.label), colour: t.dataset.colour.split(',').map(Number) })),
   );
   const dist = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
-  const rows = [];
-  for (const t of thumbs) if (rows.length < 3 && !rows.some((r) => r.label === t.label)) rows.push(t);
+  const allRows = [];
+  for (const t of thumbs) if (allRows.length < 6 && !allRows.some((r) => r.label === t.label)) allRows.push(t);
+  const rows = allRows.slice(0, 3);
+  const moreRows = allRows.slice(3, 6);
   const cols = [];
   for (const minDist of [0.6, 0.45, 0.3, 0]) {
     cols.length = 0;
     for (const t of thumbs) {
-      if (cols.length < 3 && !rows.includes(t) && cols.every((c) => dist(c.colour, t.colour) > minDist)) cols.push(t);
+      if (cols.length < 3 && !allRows.includes(t) && cols.every((c) => dist(c.colour, t.colour) > minDist)) cols.push(t);
     }
     if (cols.length === 3) break;
   }
-  const renders = Number(await page.getAttribute('#analogy-grid', 'data-renders'));
-  for (const [slots, picks] of [['row', rows], ['col', cols]]) {
+  const fillSlots = async (slots, picks) => {
     for (let i = 0; i < 3; i += 1) {
       await page.click(`#analogy-${slots}-${i}`);
       await page.click(`#gallery .thumb[data-index="${picks[i].index}"]`);
@@ -382,8 +388,7 @@ async function analogy(page, name) {
         { timeout: STEP_MS },
       );
     }
-  }
-  await page.selectOption('#analogy-factor', { label: 'digit' });
+  };
   const readGrid = async (after) => {
     await page.waitForFunction(
       (n) => {
@@ -401,17 +406,30 @@ async function analogy(page, name) {
     );
   };
   const nearest = (colour, list) => list.reduce((best, c, j) => (dist(colour, c.colour) < dist(colour, list[best].colour) ? j : best), 0);
+  const renders = () => page.getAttribute('#analogy-grid', 'data-renders').then(Number);
 
-  const cells = await readGrid(renders);
+  // Factor digit, first with the extra rows, then with the first three (kept for the colour checks).
+  await page.selectOption('#analogy-factor', { label: 'digit' });
+  await fillSlots('col', cols);
+  let extra = [];
+  if (moreRows.length === 3) {
+    const r0 = await renders();
+    await fillSlots('row', moreRows);
+    extra = (await readGrid(r0)).map((c) => ({ ...c, want: moreRows[c.row].label }));
+  }
+  const r1 = await renders();
+  await fillSlots('row', rows);
+  const cells = await readGrid(r1);
   check(`${name}: analogy grid renders 3×3`, cells.length === 9);
-  const digitFollows = cells.filter((c) => c.digit === rows[c.row].label).length / cells.length;
+  const judged = [...extra, ...cells.map((c) => ({ ...c, want: rows[c.row].label }))];
+  const digitFollows = judged.filter((c) => c.digit === c.want).length / judged.length;
   const colourFollows = cells.filter((c) => nearest(c.colour, cols) === c.col).length / cells.length;
-  const detail = `rows digits ${rows.map((r) => r.label)}, cells read ${cells.map((c) => c.digit).join('')}`;
+  const detail = `${judged.length} cells, ${judged.length / 3} rows of digits ${[...moreRows, ...rows].map((r) => r.label).join('')}; read ${judged.map((c) => c.digit).join('')}`;
   check(`${name}: factor digit: digit follows the rows (>= ${FOLLOWS})`, digitFollows >= FOLLOWS, `${(digitFollows * 100).toFixed(0)}%; ${detail}`);
   check(`${name}: factor digit: colour follows the columns (>= ${FOLLOWS})`, colourFollows >= FOLLOWS, `${(colourFollows * 100).toFixed(0)}%`);
 
   // The other way round: factor colour takes colour from the rows, digit from the columns.
-  const r2 = Number(await page.getAttribute('#analogy-grid', 'data-renders'));
+  const r2 = await renders();
   await page.selectOption('#analogy-factor', { label: 'colour' });
   const swapped = await readGrid(r2);
   const colourRows = swapped.filter((c) => nearest(c.colour, rows) === c.row).length / swapped.length;
@@ -483,6 +501,195 @@ async function explain(page, name) {
     }),
   );
   check(`${name}: embeddings drawn (residual, factors, z) with the marker`, plots.length >= 3 && plots.every((p) => Number(p.split(':')[1]) > 50), plots.join(' '));
+}
+
+// -- define a concept ---------------------------------------------------------------------------
+
+const CONCEPT_STEPS = { cpu: 10, webgpu: 8 };
+const CONCEPT_MS = 600_000;
+
+const factorNames = (page) => page.$$eval('#sliders input[type=range]', (inputs) => inputs.map((i) => i.dataset.factor));
+
+/** Presses Learn and waits for the panel to leave 'learning' / 'finishing'. */
+async function learnAndWait(page) {
+  await page.click('#concept-learn');
+  await page.waitForFunction(() => !['learning', 'finishing'].includes(document.getElementById('concept-body').dataset.state), null, {
+    timeout: CONCEPT_MS,
+    polling: 100,
+  });
+  return page.evaluate(() => ({
+    state: document.getElementById('concept-body').dataset.state,
+    message: document.getElementById('concept-message').textContent,
+  }));
+}
+
+async function concept(page, name, device) {
+  await page.locator('#concept').scrollIntoViewIfNeeded();
+  const factors = await factorNames(page);
+  await settled(page);
+  const before = await pixels(page, '#current');
+
+  // An empty pad B: a message, nothing learned.
+  await page.click('#concept-preset-thickness');
+  check(`${name}: concept preset fills the name`, (await page.inputValue('#concept-name')) === 'thickness');
+  await page.click('#concept-clear-b');
+  const empty = await learnAndWait(page);
+  check(
+    `${name}: concept with an empty pad B: a message, nothing learned`,
+    empty.state === 'error' && /\bB\b/.test(empty.message) && /empty/i.test(empty.message) && same(await factorNames(page), factors),
+    empty.message,
+  );
+
+  // Two identical pads: a message, nothing learned.
+  await page.click('#concept-preset-thickness');
+  await page.evaluate(() => {
+    const a = document.getElementById('concept-pad-a');
+    document.getElementById('concept-pad-b').getContext('2d').drawImage(a, 0, 0);
+  });
+  const identical = await learnAndWait(page);
+  check(
+    `${name}: concept from two identical sketches: a message, nothing learned`,
+    identical.state === 'error' && identical.message.length > 0 && same(await factorNames(page), factors),
+    identical.message,
+  );
+
+  // Cancel part-way: the factors and the current image's pixels are as they were.
+  await page.click('#concept-preset-thickness');
+  await page.fill('#concept-steps', '2000');
+  await page.click('#concept-learn');
+  await page.waitForFunction(() => Number(document.getElementById('concept-body').dataset.stepsDone) >= 2, null, { timeout: CONCEPT_MS, polling: 100 });
+  await page.click('#concept-cancel');
+  const cancelled = await page.evaluate(() => ({
+    state: document.getElementById('concept-body').dataset.state,
+    message: document.getElementById('concept-message').textContent,
+  }));
+  const s0 = await currentState(page);
+  await page.evaluate(() => window.__iin.explore.render());
+  await settled(page, s0.renders);
+  const afterCancel = diff(before, await pixels(page, '#current'));
+  check(
+    `${name}: concept Cancel mid-way keeps the factors and the image`,
+    cancelled.state === 'cancelled' && same(await factorNames(page), factors) && afterCancel.mean <= SAME,
+    `${cancelled.message}; factors ${(await factorNames(page)).join(',')}; re-rendered ${fmt(afterCancel)}`,
+  );
+
+  // Learn with a few steps.
+  const steps = CONCEPT_STEPS[device];
+  await page.fill('#concept-steps', String(steps));
+  const learned = await learnAndWait(page);
+  const result = await page.evaluate(() => {
+    const r = document.getElementById('concept-result');
+    return { seconds: Number(r.dataset.seconds), rate: Number(r.dataset.rate), score: document.getElementById('concept-score')?.textContent, time: document.getElementById('concept-time')?.textContent };
+  });
+  const after = await factorNames(page);
+  check(
+    `${name}: concept learned (${steps} steps): a new slider`,
+    learned.state === 'done' && after.includes('thickness') && after.length === factors.length + 1 && after.at(-1) === 'residual',
+    `${learned.message || result.time}; factors ${after.join(',')}`,
+  );
+  check(`${name}: concept score shown`, /ρ = -?\d\.\d\d/.test(result.score ?? ''), result.score);
+  console.log(`  (${name}: concept ${steps} steps in ${result.seconds} s in all, ${result.rate.toFixed(2)} steps/s training)`);
+
+  // The new slider moves the image.
+  await settled(page);
+  await page.focus('#slider-thickness');
+  const s1 = await currentState(page);
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowLeft');
+  await settled(page, s1.renders);
+  const start = await pixels(page, '#current');
+  const s2 = await currentState(page);
+  await page.keyboard.press('End');
+  await settled(page, s2.renders);
+  const moved = diff(start, await pixels(page, '#current'));
+  check(`${name}: the concept's slider changes the image`, moved.mean >= MOVED, `thickness -> ${await page.inputValue('#slider-thickness')}: ${fmt(moved)}`);
+  await page.click('#reset');
+
+  // Everywhere: the analogy and walk factor lists, and the embeddings' 1-D views.
+  const lists = await page.evaluate(() => ({
+    analogy: [...document.querySelectorAll('#analogy-factor option')].map((o) => o.textContent),
+    walk: [...document.querySelectorAll('#walk-factor option')].map((o) => o.textContent),
+  }));
+  check(`${name}: the analogy factor select lists the concept`, lists.analogy.includes('thickness'), lists.analogy.join(','));
+  check(`${name}: the walk factor select lists the concept`, lists.walk.includes('thickness'), lists.walk.join(','));
+  await page.waitForFunction(() => document.getElementById('embeddings-body').dataset.state === 'ready' && !!document.getElementById('emb-factor-thickness'), null, {
+    timeout: STEP_MS,
+  });
+  check(`${name}: the embeddings show the concept in 1-D`, true, await page.getAttribute('#embeddings-body', 'data-factors'));
+  const r0 = Number(await page.getAttribute('#analogy-grid', 'data-renders'));
+  await page.selectOption('#analogy-factor', { label: 'thickness' });
+  await page.waitForFunction((n) => Number(document.getElementById('analogy-grid').dataset.renders) > n && document.getElementById('analogy-grid').dataset.state === 'ready', r0, { timeout: STEP_MS });
+  check(`${name}: the analogy grid renders for the concept`, (await page.getAttribute('#analogy-grid', 'data-factor')) === 'thickness');
+  await page.selectOption('#analogy-factor', { label: 'digit' });
+  await page.screenshot({ path: `${OUT}/${name}-concept.png`, fullPage: false });
+}
+
+/** Export, a fresh page, Import; a shared link; a malformed link (CPU run). */
+async function conceptFiles(page, context, name, url) {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: STEP_MS }), page.click('#concept-export')]);
+  const file = `${OUT}/${download.suggestedFilename()}`;
+  await download.saveAs(file);
+  check(`${name}: Export downloads NAME.iinconcept`, download.suggestedFilename() === 'thickness.iinconcept', download.suggestedFilename());
+  await page.click('#concept-share');
+  const link = await page.inputValue('#concept-link');
+
+  const fresh = await context.newPage();
+  try {
+    await fresh.goto(link);
+    await fresh.waitForFunction(() => document.body.dataset.panels === 'ready', null, { timeout: LOAD_MS, polling: 100 });
+    const shared = await fresh.evaluate(() => ({
+      name: document.getElementById('concept-name').value,
+      offered: !!document.getElementById('concept-learn-shared') && !document.getElementById('concept-shared').hidden,
+      state: document.getElementById('concept-body').dataset.state,
+      inkA: document.getElementById('concept-pad-a').dataset.state,
+      inkB: document.getElementById('concept-pad-b').dataset.state,
+    }));
+    check(
+      `${name}: a #concept= link fills pads A and B and the name, and offers to learn (not started)`,
+      shared.name === 'thickness' && shared.offered && shared.state === 'idle' && shared.inkA === 'drawn' && shared.inkB === 'drawn',
+      `${link.length} characters; ${JSON.stringify(shared)}`,
+    );
+    const factors = await factorNames(fresh);
+    await fresh.setInputFiles('#concept-import', { name: 'bad.iinconcept', mimeType: 'application/octet-stream', buffer: Buffer.from('not a concept') });
+    await fresh.waitForFunction(() => document.getElementById('concept-body').dataset.state === 'error', null, { timeout: STEP_MS });
+    const refused = await fresh.textContent('#concept-message');
+    check(`${name}: Import refuses a file that is not a concept, saying why`, /not a concept file/.test(refused) && same(await factorNames(fresh), factors), refused);
+    await fresh.setInputFiles('#concept-import', file);
+    await fresh.waitForFunction(() => ['done', 'error'].includes(document.getElementById('concept-body').dataset.state), null, { timeout: CONCEPT_MS });
+    const imported = await factorNames(fresh);
+    check(
+      `${name}: Import of the exported file adds the concept`,
+      imported.includes('thickness') && imported.length === factors.length + 1,
+      `${await fresh.textContent('#concept-result')} ${await fresh.textContent('#concept-message')}`,
+    );
+    await settled(fresh);
+    const s = await currentState(fresh);
+    await fresh.focus('#slider-thickness');
+    await fresh.keyboard.press('End');
+    await settled(fresh, s.renders);
+    check(`${name}: the imported slider works`, true, await fresh.inputValue('#slider-thickness'));
+
+    // A fresh document (a change of hash alone would not reload the page).
+    await fresh.goto('about:blank');
+    await fresh.goto(`${url}#concept=not-a-valid-concept!`);
+    await fresh.waitForFunction(() => document.body.dataset.panels === 'ready', null, { timeout: LOAD_MS, polling: 100 });
+    const notice = await fresh.evaluate(() => {
+      const n = document.getElementById('device-notice');
+      return { hidden: n.hidden, text: n.textContent, name: document.getElementById('concept-name').value };
+    });
+    check(`${name}: a malformed #concept= link is ignored with a notice`, !notice.hidden && /could not be read/.test(notice.text) && notice.name === '', notice.text);
+    const s3 = await currentState(fresh);
+    await fresh.focus('#slider-digit');
+    await fresh.keyboard.press('ArrowRight');
+    await settled(fresh, s3.renders);
+    check(`${name}: the page works after a malformed link`, true);
+  } finally {
+    await fresh.close();
+  }
+}
+
+function same(a, b) {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 async function lostDevice(page, name) {
