@@ -84,7 +84,7 @@ export function mountConcept(root, { session, changeModel, steps: stepsOption, o
   root.append(
     shared,
     el('div', { class: 'chips concept-presets', role: 'group', 'aria-label': 'Presets' }, el('span', { class: 'chips-label', text: 'Presets' }), ...presetButtons),
-    el('div', { class: 'concept-pads' }, padBox('A', '#1a1a1a', 8), padBox('B', '#1a1a1a', 22)),
+    el('div', { class: 'concept-pads' }, padBox('A', '#f0f0f0', 8), padBox('B', '#f0f0f0', 22)),
     el(
       'div',
       { class: 'toolbar concept-form' },

@@ -557,8 +557,14 @@ async function concept(page, name, device) {
   await page.click('#concept-preset-thickness');
   await page.fill('#concept-steps', '2000');
   await page.click('#concept-learn');
-  await page.waitForFunction(() => Number(document.getElementById('concept-body').dataset.stepsDone) >= 2, null, { timeout: CONCEPT_MS, polling: 100 });
-  await page.click('#concept-cancel');
+  // On the CPU after two steps; on WebGPU (SwiftShader: slow) while its first slice of steps runs.
+  if (device === 'cpu') {
+    await page.waitForFunction(() => Number(document.getElementById('concept-body').dataset.stepsDone) >= 2, null, { timeout: CONCEPT_MS, polling: 100 });
+  } else {
+    await page.waitForFunction(() => document.getElementById('concept-body').dataset.state === 'learning', null, { timeout: CONCEPT_MS, polling: 100 });
+    await page.waitForTimeout(300);
+  }
+  await page.click('#concept-cancel', { timeout: CONCEPT_MS });
   const cancelled = await page.evaluate(() => ({
     state: document.getElementById('concept-body').dataset.state,
     message: document.getElementById('concept-message').textContent,
