@@ -3,7 +3,7 @@
 # SwiftShader, then the CPU fallback) and prints the time to the first decoded image, the
 # slider-to-pixels latency (p50, p95), the analogy-grid render time and the page's compressed
 # transfer size, as a table and a JSON line (tests/browser/bench.mjs serves dist/ itself).
-# Options pass through: --devices cpu, --steps 100, --concept-steps 30, --dist DIR.
+# Options pass through: --devices cpu, --steps 100, --concept-steps N (30 CPU, 3 WebGPU), --dist DIR.
 # The concept row: the thickness preset learned through the panel; the default number of steps
 # (300 WebGPU, 150 CPU) is extrapolated from the measured rate when fewer are measured.
 # SwiftShader is a software GPU: its times say nothing about a real one.

@@ -1,6 +1,6 @@
 // Define a concept: two sketch pads, A and B (or a preset pair), a name, and Learn. The engine
 // learns the change from A to B as a new factor of the flow, a slice of steps per call (one on
-// the CPU, so the page stays responsive between calls; eight on WebGPU), with a progress bar,
+// the CPU, so the page stays responsive between calls; on WebGPU as many as take ~120 ms), with a progress bar,
 // the rate, an ETA and a live loss curve; Cancel leaves the model as it was. When it is done the
 // page installs the new flow (app.js maps every z~ it holds and adds the slider everywhere) and
 // shows the concept's score. Export and Import move a concept as a `.iinconcept` file; Share puts
@@ -12,8 +12,13 @@ import { createPad } from './sketch.js';
 
 /** Training steps by default: a concept takes a few hundred steps (see the README). */
 export const DEFAULT_STEPS = { webgpu: 300, cpu: 150 };
-/** Steps per engine call: the CPU blocks the page for each call, WebGPU reads losses back async. */
-const SLICE = { webgpu: 8, cpu: 1 };
+/**
+ * Steps per engine call. A call keeps the main thread busy while it records its steps (on the
+ * CPU, while it computes them), so the CPU takes one step per call; WebGPU starts with one and
+ * then takes as many as fit in about SLICE_MS (at most 16), fewer read-backs on a fast GPU.
+ */
+const SLICE_MS = 120;
+const MAX_SLICE = 16;
 const MAX_STEPS = 5000;
 const SHARE_SIZE = 32;
 const SHARE_VERSION = 1;
@@ -140,7 +145,7 @@ export function mountConcept(root, { session, changeModel, steps: stepsOption, o
     busy = true;
     const mine = ++token;
     const backend = session.backend;
-    const slice = SLICE[backend] ?? 1;
+    let slice = 1;
     const label = name.value.trim();
     const a = pads.A.pixels();
     const b = pads.B.pixels();
@@ -162,8 +167,13 @@ export function mountConcept(root, { session, changeModel, steps: stepsOption, o
       let done = 0;
       while (done < total) {
         const k = Math.min(slice, total - done);
+        const callStart = performance.now();
         const got = await session.call('conceptSteps', k);
         if (mine !== token) return;
+        if (backend === 'webgpu') {
+          const perStep = (performance.now() - callStart) / k;
+          slice = Math.max(1, Math.min(MAX_SLICE, Math.floor(SLICE_MS / perStep)));
+        }
         losses.push(...got);
         done += got.length;
         const seconds = (performance.now() - trainStart) / 1000;
@@ -215,7 +225,7 @@ export function mountConcept(root, { session, changeModel, steps: stepsOption, o
   }
 
   session.addEventListener('device', () => {
-    if (root.dataset.state === 'learning' && SLICE[session.backend] !== undefined) {
+    if (root.dataset.state === 'learning') {
       // The loop notices on its next call (the trainer lived on the lost device).
       progressText.textContent = 'WebGPU stopped working…';
     }

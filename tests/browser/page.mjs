@@ -505,7 +505,9 @@ async function explain(page, name) {
 
 // -- define a concept ---------------------------------------------------------------------------
 
-const CONCEPT_STEPS = { cpu: 10, webgpu: 8 };
+// SwiftShader takes ~28 s per concept step (measured 2026-12-04: 43 s for the first, with its
+// shaders; 56 s for the next two), so the WebGPU run learns two steps; the CPU ten (~8 steps/s).
+const CONCEPT_STEPS = { cpu: 10, webgpu: 2 };
 const CONCEPT_MS = 600_000;
 
 const factorNames = (page) => page.$$eval('#sliders input[type=range]', (inputs) => inputs.map((i) => i.dataset.factor));
