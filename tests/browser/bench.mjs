@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { extname } from 'node:path';
 import { chromium } from 'playwright-core';
-import { serve } from './serve.mjs';
+import { BASE_ARGS, DEVICE_FLAGS, serve } from './serve.mjs';
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const DIST = arg('--dist', 'dist');
@@ -32,18 +32,6 @@ const conceptSteps = (device) => Number(CONCEPT_STEPS_ARG ?? (device === 'webgpu
 const DEFAULT_CONCEPT_STEPS = { webgpu: 300, cpu: 150 };
 const TIMEOUT = 240_000;
 
-const BASE_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-const FLAGS = {
-  webgpu: { args: ['--enable-unsafe-webgpu'], ignoreDefaultArgs: ['--disable-gpu'] },
-  cpu: { args: [], ignoreDefaultArgs: [] },
-};
 
 function quantile(values, q) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -69,8 +57,8 @@ async function benchDevice(device, server) {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: [...BASE_ARGS, ...FLAGS[device].args],
-    ignoreDefaultArgs: FLAGS[device].ignoreDefaultArgs,
+    args: [...BASE_ARGS, ...DEVICE_FLAGS[device].args],
+    ignoreDefaultArgs: DEVICE_FLAGS[device].ignoreDefaultArgs,
   });
   const errors = [];
   try {

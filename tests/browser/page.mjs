@@ -12,7 +12,7 @@
 // Usage: node tests/browser/page.mjs [--dist dist] (scripts/browser-test.sh)
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { serve } from './serve.mjs';
+import { BASE_ARGS, DEVICE_FLAGS, serve } from './serve.mjs';
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const DIST = arg('--dist', 'dist');
@@ -31,17 +31,9 @@ const DEVICE_MEAN = 0.5;
 const DEVICE_MAX = 4;
 const FOLLOWS = 0.7; // analogy: fraction of cells whose digit / colour follows its row / column
 
-const BASE_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const DEVICES = {
-  webgpu: { args: ['--enable-unsafe-webgpu'], ignoreDefaultArgs: ['--disable-gpu'], label: /^WebGPU: / },
-  cpu: { args: [], ignoreDefaultArgs: [], label: /^CPU \(WebAssembly\)$/ },
+  webgpu: { ...DEVICE_FLAGS.webgpu, label: /^WebGPU: / },
+  cpu: { ...DEVICE_FLAGS.cpu, label: /^CPU \(WebAssembly\)$/ },
 };
 
 let passed = 0;

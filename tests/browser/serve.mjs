@@ -7,6 +7,22 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// Chromium for the browser tests and the bench (TOOLCHAIN.md): no background traffic, no QUIC,
+// no first-run UI; WebGPU through SwiftShader needs --enable-unsafe-webgpu and playwright's
+// default --disable-gpu removed; without them there is no adapter (the CPU fallback).
+export const BASE_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+export const DEVICE_FLAGS = {
+  webgpu: { args: ['--enable-unsafe-webgpu'], ignoreDefaultArgs: ['--disable-gpu'] },
+  cpu: { args: [], ignoreDefaultArgs: [] },
+};
+
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
