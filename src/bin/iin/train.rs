@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use burn::module::Module;
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Tensor};
 use clap::{Args, Subcommand, ValueEnum};
 use iin::autoencoder::{
     Autoencoder, AutoencoderConfig, Classifier, ClassifierConfig, Judge, JudgeConfig, ModelFile,
@@ -17,9 +17,10 @@ use iin::data::{self, BatchSampler, Mnist, PairSampler, Split};
 use iin::factors::{Factors, Sharing};
 use iin::flow::{Flow, FlowConfig};
 use iin::rng::SplitMix64;
+use iin::tensor_util::tensor2;
 use iin::train::{
     AutoencoderTrainer, AutoencoderTrainerConfig, ClassifierTrainer, ClassifierTrainerConfig,
-    FlowTrainer, FlowTrainerConfig,
+    CodeBank, Encoded, FlowTrainer, FlowTrainerConfig,
 };
 use serde::{Deserialize, Serialize};
 
@@ -97,6 +98,10 @@ pub struct FlowArgs {
     /// Pairs per factor for the dimension estimate of the factor sizes.
     #[arg(long, default_value_t = 2000)]
     estimate_pairs: usize,
+    /// Colour pairs encoded once into the code bank the flow trains on (two codes each; digit
+    /// pairs are drawn across the whole bank). See `iin::train::CodeBank`.
+    #[arg(long, default_value_t = 30000)]
+    bank_pairs: usize,
 }
 
 /// What a run folder's config.json records; a resumed run must match it.
@@ -119,6 +124,9 @@ struct FlowRunConfig {
     blocks: usize,
     hidden: usize,
     depth: usize,
+    /// Colour pairs in the code bank (absent in runs that encoded images at every step).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    bank_pairs: Option<usize>,
 }
 
 impl RunConfig {
@@ -357,12 +365,19 @@ impl CodeSource {
             Self::Classifier(clf) => clf.feature(images),
         }
     }
-}
 
-/// Moves a tensor computed on the plain device onto the (autodiff) training device.
-fn onto(t: Tensor<2>, device: &Device) -> Tensor<2> {
-    let data: TensorData = t.into_data();
-    Tensor::from_data(data, device)
+    /// Host codes of images for a [`CodeBank`]: the posterior's mean and log-variance, or the
+    /// classifier's feature.
+    pub fn encode(&self, images: Tensor<4>) -> iin::error::Result<Encoded> {
+        use iin::tensor_util::to_vec;
+        Ok(match self {
+            Self::Autoencoder(ae) => {
+                let (mean, log_var) = ae.encode(images);
+                (to_vec(mean)?, Some(to_vec(log_var)?))
+            }
+            Self::Classifier(clf) => (to_vec(clf.feature(images))?, None),
+        })
+    }
 }
 
 fn train_flow(f: &FlowArgs) -> Result<()> {
@@ -373,6 +388,7 @@ fn train_flow(f: &FlowArgs) -> Result<()> {
         blocks: f.blocks,
         hidden: f.hidden,
         depth: f.depth,
+        bank_pairs: Some(f.bank_pairs),
     };
     let name = format!("flow ({:?})", f.kind).to_lowercase();
     let run = RunDir::open(&c.out, &RunConfig::new("flow", c, Some(flow_run)))?;
@@ -405,12 +421,32 @@ fn train_flow(f: &FlowArgs) -> Result<()> {
         .collect();
     println!("{name}: factors {}", sizes.join(", "));
 
+    let bank_label = format!("{name}: code bank");
+    let mut bank_bar = progress::bar(&bank_label, f.bank_pairs as u64, 0);
+    let mut encoded = 0;
+    let bank = CodeBank::build(
+        &mnist,
+        f.bank_pairs,
+        256,
+        c.seed ^ 0x0062_616e_6b00,
+        &plain,
+        |images| source.encode(images),
+        |done| {
+            bank_bar.inc((done - encoded) as u64);
+            encoded = done;
+        },
+    )?;
+    bank_bar.finish();
+    println!(
+        "{name}: code bank of {} codes ({} colour pairs)",
+        bank.len(),
+        f.bank_pairs
+    );
+
     let (flow, start) = match run.checkpoint()? {
         Some((bytes, state)) => (Flow::from_bytes(&bytes, &device)?, state.step),
         None => {
-            let mut sampler = BatchSampler::new(mnist.len, c.seed)?;
-            let (images, _) = colour_images(&mnist, &mut sampler, 1024, &mut rng, &plain)?;
-            let z = onto(source.codes(images, &mut rng), &device);
+            let z = tensor2(bank.codes(1024, &mut rng), 1024, bank.dim(), &device);
             let config = FlowConfig::new(64)
                 .with_n_blocks(f.blocks)
                 .with_hidden(f.hidden)
@@ -424,8 +460,6 @@ fn train_flow(f: &FlowArgs) -> Result<()> {
         flow,
         &FlowTrainerConfig::new().with_lr(c.lr),
     )?);
-    let mut sampler = BatchSampler::new(mnist.len, c.seed ^ start as u64)?;
-    let mut pairs = PairSampler::new(&mnist.labels, c.seed ^ start as u64)?;
     drive(
         &name,
         &run,
@@ -436,18 +470,16 @@ fn train_flow(f: &FlowArgs) -> Result<()> {
             let mut t = trainer.borrow_mut();
             t.set_lr(lr);
             let loss = if f.kind == FlowKind::Unsupervised {
-                let (images, _) = colour_images(&mnist, &mut sampler, c.batch, &mut rng, &plain)?;
-                t.step_unsupervised(onto(source.codes(images, &mut rng), &device))?
+                let z = tensor2(bank.codes(c.batch, &mut rng), c.batch, bank.dim(), &device);
+                t.step_unsupervised(z)?
             } else {
-                let batch = pairs.sample(c.batch);
-                let (a, b) = data::pair_tensors(&mnist, &batch, Some(&mut rng), &plain)?;
-                let sharing = batch
+                let pairs = bank.pairs(c.batch, &mut rng);
+                let sharing = pairs
                     .shared
                     .iter()
                     .map(|s| Ok(Sharing::Factor(factors.index_of(s.name())?)))
                     .collect::<Result<Vec<_>>>()?;
-                let za = onto(source.codes(a, &mut rng), &device);
-                let zb = onto(source.codes(b, &mut rng), &device);
+                let (za, zb) = pairs.tensors(&device);
                 t.step_pairs(za, zb, factors.shared_mask_batch(&sharing, &device))?
             };
             Ok((loss, format!("nll {loss:.2}")))
