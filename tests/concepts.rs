@@ -366,14 +366,40 @@ fn a_short_run_on_the_thickness_preset_learns_a_factor_that_tracks_stroke_width(
     // The slider's positive side is sketch B's (thick strokes).
     let names: Vec<&str> = learned.handles.iter().map(|h| h.factor.as_str()).collect();
     assert_eq!(names, ["digit", "colour", "bold", "residual"]);
+
+    // The concept is a head on the residual: digit and colour are exactly what they were, so
+    // their swap fidelity cannot have moved; the residual's coordinates did change.
+    let base = s.bundle.flow(FLOW_SUPERVISED).unwrap();
+    let (before, _) = base.forward(s.reference.clone());
+    let (after, _) = learned.flow.forward(s.reference.clone());
+    let kept: usize = learned.factors.factors()[..learned.concept]
+        .iter()
+        .map(|f| f.size)
+        .sum();
+    let d = base.dim();
+    assert_eq!(
+        to_vec(before.clone().narrow(1, 0, kept)).unwrap(),
+        to_vec(after.clone().narrow(1, 0, kept)).unwrap(),
+        "learning a concept moved the digit or colour coordinates"
+    );
+    let moved = to_vec(
+        (before.narrow(1, kept, d - kept) - after.narrow(1, kept, d - kept))
+            .abs()
+            .max(),
+    )
+    .unwrap()[0];
+    assert!(
+        moved > 1e-2,
+        "the head left the residual unchanged (max change {moved})"
+    );
 }
 
 /// Steps of the short run, the Spearman correlation it must reach, and by how much it must
 /// beat the same slider on the factor before learning (the A-to-B direction in the first four
-/// residual dimensions, which already scores about 0.5: the residual holds stroke width too).
-/// Measured: 0.49 before, 0.71 after (seed 3).
+/// residual dimensions, which already scores about 0.4: the residual holds stroke width too).
+/// Measured with the 4-block head: 0.43 before, 0.78 after (seed 3).
 const STEPS: usize = 60;
-const MIN_RHO: f64 = 0.6;
+const MIN_RHO: f64 = 0.7;
 const MIN_GAIN: f64 = 0.15;
 
 #[test]
@@ -382,16 +408,17 @@ fn cancel_and_rollback_leave_the_model_bit_identical() {
     let original = s.bundle.flow(FLOW_SUPERVISED).unwrap().to_bytes().unwrap();
     let mut t = trainer(&s, Preset::Thickness, 8, 5);
     let start = t.snapshot();
-    assert_eq!(
+    let fresh = t.flow().to_bytes().unwrap();
+    t.step_checked().unwrap();
+    t.step_checked().unwrap();
+    assert_ne!(
         t.flow().to_bytes().unwrap(),
-        original,
-        "the trainer must start from the bundle's flow"
+        fresh,
+        "two steps changed nothing"
     );
-    t.step_checked().unwrap();
-    t.step_checked().unwrap();
     // Cancel: back to the start, bit for bit; the bundle's own flow never changed.
     t.restore(start);
-    assert_eq!(t.flow().to_bytes().unwrap(), original);
+    assert_eq!(t.flow().to_bytes().unwrap(), fresh);
     assert_eq!(
         s.bundle.flow(FLOW_SUPERVISED).unwrap().to_bytes().unwrap(),
         original

@@ -6,7 +6,7 @@ mod common;
 use burn::module::Module;
 use common::{cpu, gaussian, max_abs};
 use iin::flow::testing::{assert_bijection, finite_difference_log_det, perturb};
-use iin::flow::{ActNorm, DoubleAffineCoupling, Flow, FlowConfig, Invertible, Shuffle};
+use iin::flow::{ActNorm, DoubleAffineCoupling, Flow, FlowConfig, HeadConfig, Invertible, Shuffle};
 use iin::rng::SplitMix64;
 use iin::tensor_util::{tensor2, to_vec};
 use iin::weights::{ModelFile, MODEL_FILE_VERSION};
@@ -112,6 +112,64 @@ fn block_and_stack_are_bijections() {
     assert!(report.round_trip < TOL);
 }
 
+/// Odd dimensions split into halves of `D / 2` and `D - D / 2` (a concept's head covers the
+/// residual, whose size is whatever the dimension estimate gave).
+#[test]
+fn odd_dimensions_are_bijections_too() {
+    let mut rng = SplitMix64::new(2);
+    let layer = perturb(
+        DoubleAffineCoupling::new(7, 16, 2, &mut rng, &cpu()),
+        0.3,
+        1,
+    );
+    let x = gaussian(32, 7, 0.0, 1.5, 3);
+    assert_bijection(&layer, x.clone(), TOL);
+    let (y, _) = layer.forward(x.clone());
+    assert!(max_abs(&to_vec(y).unwrap(), &to_vec(x).unwrap()) > 0.1);
+    let flow = trained_like_flow(7, 16, 2);
+    assert_bijection(&flow, gaussian(64, 7, 0.5, 2.0, 7), TOL);
+}
+
+/// A head acts on its range of `z~` only: the coordinates before and after it are the base
+/// flow's, bit for bit; the whole is a bijection with the right log-det; and it saves and loads.
+#[test]
+fn a_head_changes_only_its_range_and_is_a_bijection() {
+    let base = trained_like_flow(10, 16, 2);
+    let z = gaussian(64, 10, 0.5, 2.0, 12);
+    let config = HeadConfig::new(3, 5).with_hidden(8).with_seed(4);
+    // (a head that ends at the last coordinate, as a concept's does, is checked in tests/concepts.rs)
+    let head = perturb(base.new_head(&config, &z).unwrap(), 0.3, 6);
+    let flow = base.clone().with_head(config, head).unwrap();
+    let (before, ld_base) = base.forward(z.clone());
+    let (after, ld) = flow.forward(z.clone());
+    let (b, a) = (to_vec(before).unwrap(), to_vec(after).unwrap());
+    for row in 0..64 {
+        for col in (0..3).chain(8..10) {
+            assert_eq!(b[row * 10 + col], a[row * 10 + col], "({row}, {col})");
+        }
+    }
+    assert!(max_abs(&a, &b) > 0.1, "the head did nothing");
+    assert!(max_abs(&to_vec(ld).unwrap(), &to_vec(ld_base).unwrap()) > 1e-3);
+    assert_bijection(&flow, gaussian(32, 10, 0.5, 2.0, 13), TOL);
+    let point = to_vec(gaussian(1, 10, 0.5, 2.0, 14)).unwrap();
+    let (_, ld) = flow.forward(tensor2(point.clone(), 1, 10, &cpu()));
+    let numeric = finite_difference_log_det(&flow, &point, 1e-2, &cpu());
+    let analytic = to_vec(ld).unwrap()[0] as f64;
+    assert!((analytic - numeric).abs() < 5e-3, "{analytic} vs {numeric}");
+
+    let loaded = Flow::from_bytes(&flow.to_bytes().unwrap(), &cpu()).unwrap();
+    assert_eq!(loaded.config(), flow.config());
+    let (y1, _) = flow.forward(z.clone());
+    let (y2, _) = loaded.forward(z);
+    assert_eq!(to_vec(y1).unwrap(), to_vec(y2).unwrap());
+
+    // A head on a range that does not match its config is refused.
+    let wrong = base
+        .new_head(&HeadConfig::new(2, 4), &gaussian(8, 10, 0.0, 1.0, 1))
+        .unwrap();
+    assert!(base.with_head(HeadConfig::new(3, 4), wrong).is_err());
+}
+
 /// The flow's log-det against `log|det J|` with J from central differences, at small width.
 /// Tolerance: f32 central differences with step 1e-2 have truncation error ~eps^2 * f''' (~1e-4
 /// relative for these smooth, O(1)-curvature maps) and rounding error ~1e-7 / eps = 1e-5 per
@@ -201,8 +259,15 @@ fn save_and_load_reproduce_outputs_on_new_data() {
 #[test]
 fn bad_configs_and_files_are_refused_with_reasons() {
     assert!(matches!(
-        FlowConfig::new(7).init(&cpu()),
-        Err(IinError::OddDimension(7))
+        FlowConfig::new(1).init(&cpu()),
+        Err(IinError::OddDimension(1))
+    ));
+    // A head must fit inside the code.
+    let mut outside = FlowConfig::new(8);
+    outside.heads = Some(vec![HeadConfig::new(5, 4)]);
+    assert!(matches!(
+        outside.init(&cpu()),
+        Err(IinError::InvalidConfig(_))
     ));
     assert!(matches!(
         FlowConfig::new(8).with_n_blocks(0).init(&cpu()),

@@ -1,6 +1,7 @@
 //! Double affine coupling (Dinh et al., RealNVP 2017; the IIN's published block).
 //!
-//! Split `x` into halves `a`, `b`. Then
+//! Split `x` into halves `a` (the first `D / 2` coordinates) and `b` (the other `D - D / 2`; one
+//! more when `D` is odd). Then
 //! `b <- b * exp(s1(a)) + t1(a)` and, with roles swapped, `a <- a * exp(s2(b)) + t2(b)`, where
 //! every log-scale `s = tanh(S(.))` lies in (-1, 1) for stability. `log|det| = sum(s1) + sum(s2)`.
 //! The inverse undoes the second half-step first: `a = (a - t2(b)) * exp(-s2(b))`, then `b`.
@@ -90,7 +91,7 @@ pub struct DoubleAffineCoupling {
 }
 
 impl DoubleAffineCoupling {
-    /// For an even `dim`; subnets of `depth` hidden layers of width `hidden`.
+    /// For `dim >= 2`; subnets of `depth` hidden layers of width `hidden`.
     pub fn new(
         dim: usize,
         hidden: usize,
@@ -98,19 +99,20 @@ impl DoubleAffineCoupling {
         rng: &mut SplitMix64,
         device: &Device,
     ) -> Self {
-        let half = dim / 2;
-        let mut subnet = || Subnet::new(half, hidden, depth, half, rng, device);
+        let (a, b) = (dim / 2, dim - dim / 2);
+        let mut subnet = |d_in, d_out| Subnet::new(d_in, hidden, depth, d_out, rng, device);
         Self {
-            s1: subnet(),
-            t1: subnet(),
-            s2: subnet(),
-            t2: subnet(),
+            s1: subnet(a, b),
+            t1: subnet(a, b),
+            s2: subnet(b, a),
+            t2: subnet(b, a),
         }
     }
 
     fn halves(x: Tensor<2>) -> (Tensor<2>, Tensor<2>) {
-        let half = x.dims()[1] / 2;
-        (x.clone().narrow(1, 0, half), x.narrow(1, half, half))
+        let dim = x.dims()[1];
+        let half = dim / 2;
+        (x.clone().narrow(1, 0, half), x.narrow(1, half, dim - half))
     }
 
     fn row_sum(s: Tensor<2>) -> Tensor<1> {

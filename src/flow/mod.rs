@@ -18,7 +18,7 @@ pub use actnorm::ActNorm;
 pub use block::FlowBlock;
 pub use coupling::{DoubleAffineCoupling, Subnet};
 pub use shuffle::Shuffle;
-pub use stack::{Flow, FlowConfig};
+pub use stack::{Flow, FlowConfig, FlowHead, HeadConfig};
 
 /// An exactly invertible layer on `[batch, dim]` codes.
 pub trait Invertible {

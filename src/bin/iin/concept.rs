@@ -50,9 +50,15 @@ pub struct ConceptArgs {
     steps: usize,
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Pairs per step (half concept pairs, half digit and colour pairs).
-    #[arg(long, default_value_t = 64)]
+    /// Concept pairs per step.
+    #[arg(long, default_value_t = 32)]
     batch: usize,
+    /// Blocks of the head that learns the concept on the residual.
+    #[arg(long, default_value_t = 4)]
+    head_blocks: usize,
+    /// Width of the head's subnets.
+    #[arg(long, default_value_t = 128)]
+    head_hidden: usize,
     /// Learning rate (Adam), decayed linearly over the last fifth of the steps.
     #[arg(long, default_value_t = 3e-3)]
     lr: f64,
@@ -183,6 +189,8 @@ pub fn run(args: &ConceptArgs) -> Result<()> {
     let config = ConceptTrainerConfig::new()
         .with_dims(args.dims)
         .with_batch(args.batch)
+        .with_head_blocks(args.head_blocks)
+        .with_head_hidden(args.head_hidden)
         .with_lr(args.lr)
         .with_seed(args.seed);
     let mut trainer = ConceptTrainer::new(
