@@ -4,6 +4,10 @@
 //! Layout: an 8-byte magic naming the kind of network, format version (u32 LE), header length
 //! (u32 LE), the header (JSON: the config that built the network), then the burnpack bytes.
 //! The loader rebuilds the network from the header's config and applies the record.
+//! Version 2 files have the same header and, instead of burnpack, the int8 section of
+//! [`quantised`] (what the page's bundle ships: half the bytes of f16).
+
+mod quantised;
 
 use burn::module::Module;
 use burn::tensor::{Bytes, DType, Device};
@@ -16,8 +20,10 @@ use crate::autoencoder::{
 use crate::error::{IinError, Result};
 use crate::flow::{Flow, FlowConfig};
 
-/// The version of the weight-file layout this build writes and reads.
+/// The version of the weight-file layout this build writes and reads (burnpack weights).
 pub const MODEL_FILE_VERSION: u32 = 1;
+/// The version of weight files whose weights are the int8 section of [`quantised`].
+pub const INT8_FILE_VERSION: u32 = 2;
 
 /// Magic and name of every kind of file, to say what a file of the wrong kind is.
 const KINDS: [(&[u8; 8], &str); 4] = [
@@ -59,20 +65,32 @@ pub trait ModelFile: Module + Sized {
                 param.map(|t| t.cast(dtype))
             }
         }
-        let header = serde_json::to_vec(self.file_config())
-            .map_err(|e| IinError::Record(format!("config to JSON: {e}")))?;
         let record = self
             .clone()
             .map(&mut CastTo(dtype))
             .into_record()
             .into_bytes()
             .map_err(|e| IinError::Record(e.to_string()))?;
-        let mut out = Vec::with_capacity(16 + header.len() + record.len());
+        self.with_header(MODEL_FILE_VERSION, &record)
+    }
+
+    /// Serialises the network with its large matrices in int8 (one scale per row) and every
+    /// other parameter exact (weight-file version 2, [`quantised`]). Reads the weights back
+    /// synchronously: native only.
+    fn to_bytes_int8(&self) -> Result<Vec<u8>> {
+        self.with_header(INT8_FILE_VERSION, &quantised::encode(self)?)
+    }
+
+    /// Magic, `version`, the config header and `weights`.
+    fn with_header(&self, version: u32, weights: &[u8]) -> Result<Vec<u8>> {
+        let header = serde_json::to_vec(self.file_config())
+            .map_err(|e| IinError::Record(format!("config to JSON: {e}")))?;
+        let mut out = Vec::with_capacity(16 + header.len() + weights.len());
         out.extend_from_slice(Self::MAGIC);
-        out.extend_from_slice(&MODEL_FILE_VERSION.to_le_bytes());
+        out.extend_from_slice(&version.to_le_bytes());
         out.extend_from_slice(&(header.len() as u32).to_le_bytes());
         out.extend_from_slice(&header);
-        out.extend_from_slice(&record);
+        out.extend_from_slice(weights);
         Ok(out)
     }
 
@@ -83,7 +101,10 @@ pub trait ModelFile: Module + Sized {
 
     /// Loads a network from [`ModelFile::to_bytes`] output onto `device`.
     fn from_bytes(bytes: &[u8], device: &Device) -> Result<Self> {
-        let (config, record) = split_file::<Self::Config>(bytes, Self::MAGIC, Self::NAME)?;
+        let (config, record, version) = split_file::<Self::Config>(bytes, Self::MAGIC, Self::NAME)?;
+        if version == INT8_FILE_VERSION {
+            return quantised::decode(Self::build(&config, device)?, record);
+        }
         let record = burn::store::ModuleRecord::from_bytes(Bytes::from_bytes_vec(record.to_vec()))
             .map_err(|e| IinError::BadFile(format!("weights section: {e}")))?
             .cast_to_module_dtype();
@@ -188,7 +209,7 @@ fn split_file<'a, C: DeserializeOwned>(
     bytes: &'a [u8],
     magic: &[u8; 8],
     name: &str,
-) -> Result<(C, &'a [u8])> {
+) -> Result<(C, &'a [u8], u32)> {
     if bytes.len() < 16 || &bytes[..8] != magic {
         let found = KINDS
             .iter()
@@ -202,7 +223,7 @@ fn split_file<'a, C: DeserializeOwned>(
     let word =
         |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
     let version = word(8);
-    if version != MODEL_FILE_VERSION {
+    if version != MODEL_FILE_VERSION && version != INT8_FILE_VERSION {
         return Err(IinError::FormatVersion {
             found: version,
             expected: MODEL_FILE_VERSION,
@@ -219,5 +240,5 @@ fn split_file<'a, C: DeserializeOwned>(
         })?;
     let config = serde_json::from_slice(&bytes[16..header_end])
         .map_err(|e| IinError::BadFile(format!("the header is not the config of {name}: {e}")))?;
-    Ok((config, &bytes[header_end..]))
+    Ok((config, &bytes[header_end..], version))
 }

@@ -1,7 +1,7 @@
 //! `iin concept`: learns a concept from two sketches (PNG files of any size and colours, or a
-//! preset) and writes a full bundle with the new factor: the supervised flow fine-tuned, its
-//! factors and handles in the manifest, and the concept in the provenance. `iin presets` writes
-//! the preset sketches as PNG files.
+//! preset) and writes a full bundle with the new factor: the supervised flow followed by the
+//! concept's head, its factors and handles in the manifest, and the concept in the provenance.
+//! `iin presets` writes the preset sketches as PNG files.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -233,11 +233,8 @@ pub fn run(args: &ConceptArgs) -> Result<()> {
     let learned = trainer.finish(reference.clone())?;
 
     // Store in the bundle's precision, and compute everything from the flow as shipped.
-    let precision = match entry_in.network.dtype.as_str() {
-        "f32" => Precision::F32,
-        _ => Precision::F16,
-    };
-    let bytes = learned.flow.to_bytes_as(precision.burn())?;
+    let precision = Precision::of_entry(&entry_in.network.dtype);
+    let bytes = precision.bytes(&learned.flow)?;
     let shipped = Flow::from_bytes(&bytes, &device)?;
     let mut shipped_handles = handles(&shipped, &learned.factors, reference.clone())?;
     concept_handle(

@@ -60,13 +60,26 @@ pub struct ExportArgs {
 pub enum Precision {
     F32,
     F16,
+    /// Large matrices in int8 with a scale per row, the rest exact (weight-file version 2).
+    I8,
 }
 
 impl Precision {
-    pub fn burn(self) -> DType {
+    /// The precision a bundle entry's `dtype` names.
+    pub fn of_entry(dtype: &str) -> Self {
+        match dtype {
+            "f32" => Precision::F32,
+            "i8" => Precision::I8,
+            _ => Precision::F16,
+        }
+    }
+
+    /// `network`'s weight file in this precision.
+    pub fn bytes<M: ModelFile>(self, network: &M) -> iin::error::Result<Vec<u8>> {
         match self {
-            Precision::F32 => DType::F32,
-            Precision::F16 => DType::F16,
+            Precision::F32 => network.to_bytes_as(DType::F32),
+            Precision::F16 => network.to_bytes_as(DType::F16),
+            Precision::I8 => network.to_bytes_int8(),
         }
     }
 }
@@ -102,7 +115,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         .collect();
     let images = data::image_tensor(pixels, 3, &device)?;
 
-    let dtype = args.dtype.burn();
+    let dtype = args.dtype;
     let (ae, ae_bytes) = ship::<Autoencoder>(&args.autoencoder, dtype, &device)?;
     let (clf, clf_bytes) = ship::<Classifier>(&args.classifier, dtype, &device)?;
     let ae_codes = codes(&ae, images.clone());
@@ -234,9 +247,9 @@ fn read(path: &Path) -> Result<Vec<u8>> {
 
 /// Loads a run's weights, stores them in `dtype`, and returns the network as shipped (read back
 /// from those bytes) with the bytes: everything the export computes uses the shipped precision.
-fn ship<M: ModelFile>(run: &Path, dtype: DType, device: &Device) -> Result<(M, Vec<u8>)> {
+fn ship<M: ModelFile>(run: &Path, dtype: Precision, device: &Device) -> Result<(M, Vec<u8>)> {
     let original = M::from_bytes(&read(&run.join("model.bin"))?, device)?;
-    let bytes = original.to_bytes_as(dtype)?;
+    let bytes = dtype.bytes(&original)?;
     Ok((M::from_bytes(&bytes, device)?, bytes))
 }
 
