@@ -102,6 +102,9 @@ pub struct FlowArgs {
     /// pairs are drawn across the whole bank). See `iin::train::CodeBank`.
     #[arg(long, default_value_t = 30000)]
     bank_pairs: usize,
+    /// Colour pairs of the bank replaced by fresh ones at every step (0: never).
+    #[arg(long, default_value_t = 64)]
+    bank_refresh: usize,
 }
 
 /// What a run folder's config.json records; a resumed run must match it.
@@ -127,6 +130,8 @@ struct FlowRunConfig {
     /// Colour pairs in the code bank (absent in runs that encoded images at every step).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     bank_pairs: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    bank_refresh: Option<usize>,
 }
 
 impl RunConfig {
@@ -389,6 +394,7 @@ fn train_flow(f: &FlowArgs) -> Result<()> {
         hidden: f.hidden,
         depth: f.depth,
         bank_pairs: Some(f.bank_pairs),
+        bank_refresh: Some(f.bank_refresh),
     };
     let name = format!("flow ({:?})", f.kind).to_lowercase();
     let run = RunDir::open(&c.out, &RunConfig::new("flow", c, Some(flow_run)))?;
@@ -424,7 +430,7 @@ fn train_flow(f: &FlowArgs) -> Result<()> {
     let bank_label = format!("{name}: code bank");
     let mut bank_bar = progress::bar(&bank_label, f.bank_pairs as u64, 0);
     let mut encoded = 0;
-    let bank = CodeBank::build(
+    let mut bank = CodeBank::build(
         &mnist,
         f.bank_pairs,
         256,
@@ -438,9 +444,10 @@ fn train_flow(f: &FlowArgs) -> Result<()> {
     )?;
     bank_bar.finish();
     println!(
-        "{name}: code bank of {} codes ({} colour pairs)",
+        "{name}: code bank of {} codes ({} colour pairs, {} replaced every step)",
         bank.len(),
-        f.bank_pairs
+        f.bank_pairs,
+        f.bank_refresh
     );
 
     let (flow, start) = match run.checkpoint()? {
@@ -469,6 +476,9 @@ fn train_flow(f: &FlowArgs) -> Result<()> {
             let mut rng = step_rng(c.seed, i);
             let mut t = trainer.borrow_mut();
             t.set_lr(lr);
+            bank.refresh(&mnist, f.bank_refresh, &plain, |images| {
+                source.encode(images)
+            })?;
             let loss = if f.kind == FlowKind::Unsupervised {
                 let z = tensor2(bank.codes(c.batch, &mut rng), c.batch, bank.dim(), &device);
                 t.step_unsupervised(z)?
