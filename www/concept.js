@@ -102,7 +102,7 @@ export function mountConcept(root, { session, changeModel, steps: stepsOption, o
     el('p', {
       class: 'hint',
       id: 'concept-hint',
-      text: `The new factor learns what changes from A to B (stroke width, slant or ink colour): held-out digits are redrawn in the style of each sketch, and the flow learns pairs that differ only in that. ${DEFAULT_STEPS.webgpu} steps by default on WebGPU, ${DEFAULT_STEPS.cpu} on the CPU; all in this page.`,
+      text: `The new factor learns what changes from A to B (stroke width, slant or ink colour): held-out digits are redrawn in the style of each sketch, and a small flow on the residual learns pairs that differ only in that. Digit and colour stay exactly as they are. ${DEFAULT_STEPS.webgpu} steps by default on WebGPU, ${DEFAULT_STEPS.cpu} on the CPU; all in this page.`,
     }),
     el('div', { class: 'concept-run' }, el('div', { class: 'concept-progress' }, progress, progressText), loss),
     message,

@@ -245,7 +245,7 @@ export class Session extends EventTarget {
         const cpu = await this.bindings.Engine.create(true);
         await cpu.load(this.bundle.manifest, this.bundle.files);
         // A learned or imported concept comes along through its file (its weights are stored
-        // as f16, so the image may move by a rounding step); a concept being learned is lost.
+        // in int8, so the image may move by a rounding step); a concept being learned is lost.
         if (this.conceptFile) {
           try {
             this.info = await cpu.importConcept(this.conceptFile, new Float32Array());

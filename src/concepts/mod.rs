@@ -10,27 +10,30 @@
 //!   moved from where it is by the difference, not set to the sketch's absolute values;
 //! - [`pairs`]: same sketch + different digits share the concept; same digit + different
 //!   sketches share everything but the concept;
-//! - [`trainer`]: the fine-tuning, one step at a time, with snapshots and rollback;
+//! - [`trainer`]: the learning, one step at a time, with snapshots and rollback;
 //! - [`score`]: the concept's Spearman correlation with a measured ground truth;
 //! - [`presets`]: sketch pairs drawn by code.
 //!
 //! **Where the new factor lives.** Its dimensions (4 by default) are carved out of the start of
 //! the residual, which comes last in `z~` ([`crate::factors`]): `digit | colour | concept |
-//! residual'`. The flow's architecture and weights stay as they are and every existing factor
-//! keeps its coordinates, so the fine-tuning starts from the trained flow, the old handles of
-//! digit and colour stay meaningful, and the new bundle loads with the same code. The residual
-//! is never shared by pairs, so taking a few of its dimensions needs no other change. The cost:
-//! the residual shrinks (35 to 31 in the shipped flow), and the concept's dimensions start out
-//! holding whatever the residual put there, which the fine-tuning must reorganise. A fresh,
-//! wider flow per concept would be cleaner and much slower; the page could not afford it.
+//! residual'`. The flow that learns them is a small head ([`crate::flow::FlowHead`], 4 blocks)
+//! on exactly those coordinates, after the frozen supervised flow: `T' = H o T`. So every
+//! existing factor keeps its coordinates *and its values*: digit and colour (and earlier
+//! concepts) are bit-identical after learning, their swap fidelity cannot move, their handles
+//! stay valid, and the new bundle loads with the same code (the head is part of the flow's
+//! file and config). The residual shrinks (35 to 31 in the shipped flow).
 //!
-//! **Training mix.** Each step's batch is half concept pairs (half of each kind) and half the
-//! usual digit and colour pairs ([`crate::data::PairSampler`]), so digit and colour keep working
-//! while the concept is learned.
+//! **Why a head and not fine-tuning the whole flow** (METHOD.md §5 fine-tunes it, mixing digit
+//! and colour pairs into each batch to keep them working): we did that first and measured digit
+//! swap fidelity fall from 0.907 to 0.74-0.77 for one concept, while a step back-propagated
+//! through all 400k parameters. The head trains on concept pairs only, a step costs a fraction
+//! of that, and it learned thickness and slant better (`README.md`). The price: a concept can
+//! hold only what the residual holds; anything the flow put into digit or colour stays there.
 //!
 //! **Limits.** Only what the three global statistics can express is learned: local texture such
 //! as angular vs round strokes (Gram statistics in METHOD.md §5) is not used. A colour concept
-//! overlaps the colour factor; it is learned, but the two then compete.
+//! overlaps the colour factor, which keeps the colour: the head finds little of it in the
+//! residual.
 
 pub mod pairs;
 pub mod presets;

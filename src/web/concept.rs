@@ -8,11 +8,11 @@
 //!   trainer back to its last good state and rejects with the reason; learning can go on.
 //! - `cancelConcept` drops the trainer: the model in use was never touched.
 //! - `finishConcept` computes the new handles (on the CPU: they read results synchronously),
-//!   installs the fine-tuned flow with the new factor, and scores the concept against the
-//!   statistic the sketches change most (Spearman of the slider against the measured stroke
+//!   installs the flow with the concept's head and the new factor, and scores the concept
+//!   against the statistic the sketches change most (Spearman of the slider against the measured stroke
 //!   width or slant of the examples, moved by known amounts), when that is width or slant.
-//! - `exportConcept` / `importConcept`: a concept file (the fine-tuned flow, its factors and
-//!   handles, and what it was learned from), refused when it was made on another bundle.
+//! - `exportConcept` / `importConcept`: a concept file (the flow with the concept's head, its
+//!   factors and handles, and what it was learned from), refused when it was made on another bundle.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -33,7 +33,6 @@ use crate::concepts::{
 use crate::factors::Factors;
 use crate::flow::{Flow, FlowConfig};
 use crate::weights::ModelFile;
-use burn::tensor::DType;
 
 /// Largest slice of steps per call (the trainer keeps this many states for a late rollback).
 const MAX_SLICE: usize = 16;
@@ -208,8 +207,8 @@ impl Engine {
         self.learning.borrow_mut().take();
     }
 
-    /// Installs the concept learned so far: the fine-tuned flow with the new factor and fresh
-    /// handles. Returns the new info (as `load`) with `concept` (the new factor's index) and
+    /// Installs the concept learned so far: the flow with the concept's head, the new factor and
+    /// fresh handles. Returns the new info (as `load`) with `concept` (the new factor's index) and
     /// `score` (`{ against, spearman }`, or `null` when the sketches change neither stroke
     /// width nor slant).
     ///
@@ -256,8 +255,9 @@ impl Engine {
         self.install(&state, flow, header, zt).await
     }
 
-    /// The concept in use as a file (`.iinconcept`): the fine-tuned flow (f16), its factors,
-    /// handles, and how it was learned.
+    /// The concept in use as a file (`.iinconcept`): the flow with the concept's head (int8
+    /// weight file: the bundle's own int8 weights come back bit for bit, the head is rounded to
+    /// int8 like them), its factors, handles, and how it was learned.
     #[wasm_bindgen(js_name = exportConcept)]
     pub fn export_concept(&self) -> Result<Vec<u8>, JsError> {
         let state = self.state()?;
@@ -267,7 +267,7 @@ impl Engine {
             .ok_or_else(|| JsError::new("no concept has been learned or imported yet"))?;
         let (flow, _) = crate::analysis::explore::supervised(&state.bundle).map_err(to_js)?;
         let weights = flow
-            .to_bytes_as(DType::F16)
+            .to_bytes_int8()
             .map_err(|e| fail("writing the concept's weights", e))?;
         let json =
             serde_json::to_vec(header.as_ref()).map_err(|e| fail("writing the concept", e))?;
