@@ -9,7 +9,7 @@ use iin::flow::testing::{assert_bijection, finite_difference_log_det, perturb};
 use iin::flow::{ActNorm, DoubleAffineCoupling, Flow, FlowConfig, HeadConfig, Invertible, Shuffle};
 use iin::rng::SplitMix64;
 use iin::tensor_util::{tensor2, to_vec};
-use iin::weights::{ModelFile, MODEL_FILE_VERSION};
+use iin::weights::{ModelFile, INT8_FILE_VERSION};
 use iin::IinError;
 
 /// Round-trip tolerance for f32: a handful of exp/tanh/affine steps per block keep relative error
@@ -282,7 +282,7 @@ fn bad_configs_and_files_are_refused_with_reasons() {
     assert!(msg.contains("hidden: expected 32, found 16"), "{msg}");
 
     let mut wrong_version = bytes.clone();
-    wrong_version[8..12].copy_from_slice(&(MODEL_FILE_VERSION + 1).to_le_bytes());
+    wrong_version[8..12].copy_from_slice(&(INT8_FILE_VERSION + 1).to_le_bytes());
     assert!(matches!(
         Flow::from_bytes(&wrong_version, &cpu()),
         Err(IinError::FormatVersion { .. })

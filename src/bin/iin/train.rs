@@ -427,6 +427,16 @@ fn train_flow(f: &FlowArgs) -> Result<()> {
         .collect();
     println!("{name}: factors {}", sizes.join(", "));
 
+    if let Some((_, state)) = run.checkpoint()? {
+        if state.step >= c.steps {
+            println!(
+                "{name}: already finished ({} steps) in {}",
+                c.steps,
+                run.path().display()
+            );
+            return Ok(());
+        }
+    }
     let bank_label = format!("{name}: code bank");
     let mut bank_bar = progress::bar(&bank_label, f.bank_pairs as u64, 0);
     let mut encoded = 0;
