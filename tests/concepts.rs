@@ -408,17 +408,17 @@ fn cancel_and_rollback_leave_the_model_bit_identical() {
     let original = s.bundle.flow(FLOW_SUPERVISED).unwrap().to_bytes().unwrap();
     let mut t = trainer(&s, Preset::Thickness, 8, 5);
     let start = t.snapshot();
-    let fresh = t.flow().to_bytes().unwrap();
+    let fresh = t.flow().unwrap().to_bytes().unwrap();
     t.step_checked().unwrap();
     t.step_checked().unwrap();
     assert_ne!(
-        t.flow().to_bytes().unwrap(),
+        t.flow().unwrap().to_bytes().unwrap(),
         fresh,
         "two steps changed nothing"
     );
     // Cancel: back to the start, bit for bit; the bundle's own flow never changed.
     t.restore(start);
-    assert_eq!(t.flow().to_bytes().unwrap(), fresh);
+    assert_eq!(t.flow().unwrap().to_bytes().unwrap(), fresh);
     assert_eq!(
         s.bundle.flow(FLOW_SUPERVISED).unwrap().to_bytes().unwrap(),
         original
@@ -428,7 +428,7 @@ fn cancel_and_rollback_leave_the_model_bit_identical() {
     // Rollback: a step with a NaN learning rate has a finite loss but poisons the weights; the
     // next loss is NaN, and the trainer goes back to the state before the poisoning step.
     let first = t.step_checked().unwrap();
-    let good = t.flow().to_bytes().unwrap();
+    let good = t.flow().unwrap().to_bytes().unwrap();
     t.set_lr(f64::NAN);
     let poisoning = t.step_checked().unwrap();
     assert!(poisoning.is_finite());
@@ -438,7 +438,7 @@ fn cancel_and_rollback_leave_the_model_bit_identical() {
         other => panic!("expected a non-finite loss, got {other:?}"),
     }
     assert_eq!(
-        t.flow().to_bytes().unwrap(),
+        t.flow().unwrap().to_bytes().unwrap(),
         good,
         "rollback must restore the weights exactly"
     );
@@ -449,7 +449,7 @@ fn cancel_and_rollback_leave_the_model_bit_identical() {
     // A loss read late (as the page does) is reported by step number.
     let mut t = trainer(&s, Preset::Thickness, 8, 5);
     let l1 = t.step();
-    let after_one = t.flow().to_bytes().unwrap();
+    let after_one = t.flow().unwrap().to_bytes().unwrap();
     let l2 = t.step();
     let _ = t.step();
     assert_eq!(l1.into_scalar::<f32>().to_bits(), first.to_bits(), "seeded");
@@ -457,7 +457,7 @@ fn cancel_and_rollback_leave_the_model_bit_identical() {
     t.report(2, l2.into_scalar::<f32>()).unwrap();
     assert!(t.report(3, f32::INFINITY).is_err());
     assert_eq!(
-        t.flow().to_bytes().unwrap(),
+        t.flow().unwrap().to_bytes().unwrap(),
         after_one,
         "step 2's loss was finite, so the weights it was computed with are the last good state"
     );

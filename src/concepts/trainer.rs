@@ -303,11 +303,10 @@ impl ConceptTrainer {
     }
 
     /// The flow as trained so far (the frozen flow and the head), for inference (plain device).
-    pub fn flow(&self) -> Flow {
+    pub fn flow(&self) -> Result<Flow> {
         self.base
             .clone()
             .with_head(self.head_config.clone(), self.head.valid())
-            .expect("the head was built from this config on this flow")
     }
 
     /// The head being learned, for inference (plain device).
@@ -399,7 +398,7 @@ impl ConceptTrainer {
     /// handles' synchronous reads work; `reference_codes` must be on `device`). The returned
     /// flow lives on `device`.
     pub fn finish_on(&self, reference_codes: Tensor<2>, device: &Device) -> Result<LearnedConcept> {
-        let flow = self.flow().fork(device);
+        let flow = self.flow()?.fork(device);
         let autoencoder = self.autoencoder.clone().fork(device);
         let mut handles = handles(&flow, &self.factors, reference_codes.clone())?;
         concept_handle(
