@@ -147,43 +147,14 @@ impl FlowHead {
 
     /// The head alone on its own coordinates (`[batch, dim]`).
     pub fn forward_inside(&self, x: Tensor<2>) -> (Tensor<2>, Tensor<1>) {
-        let batch = x.dims()[0];
-        let init = (x.clone(), Tensor::zeros([batch], &x.device()));
-        self.blocks.iter().fold(init, |(x, ld), block| {
-            let (y, ld_block) = block.forward(x);
-            (y, ld + ld_block)
-        })
-    }
-
-    fn inverse_inside(&self, y: Tensor<2>) -> (Tensor<2>, Tensor<1>) {
-        let batch = y.dims()[0];
-        let init = (y.clone(), Tensor::zeros([batch], &y.device()));
-        self.blocks.iter().rev().fold(init, |(y, ld), block| {
-            let (x, ld_block) = block.inverse(y);
-            (x, ld + ld_block)
-        })
+        forward_blocks(&self.blocks, x)
     }
 
     /// The data-dependent initialisation of the head's ActNorms, from a batch of its own
     /// coordinates (`[n >= 2, dim]`).
     pub fn init_from_batch(self, inside: &Tensor<2>) -> Result<Self> {
-        let FlowHead {
-            blocks,
-            offset,
-            dim,
-        } = self;
-        let mut x = inside.clone().detach();
-        let mut initialised = Vec::with_capacity(blocks.len());
-        for mut block in blocks {
-            block.actnorm = block.actnorm.init_from_batch(&x)?;
-            x = block.forward(x).0.detach();
-            initialised.push(block);
-        }
-        Ok(FlowHead {
-            blocks: initialised,
-            offset,
-            dim,
-        })
+        let (blocks, _) = init_blocks(self.blocks, inside)?;
+        Ok(FlowHead { blocks, ..self })
     }
 }
 
@@ -197,7 +168,7 @@ impl Invertible for FlowHead {
 
     fn inverse(&self, y: Tensor<2>) -> (Tensor<2>, Tensor<1>) {
         let (before, inside, after) = self.split(y);
-        let (inside, ld) = self.inverse_inside(inside);
+        let (inside, ld) = inverse_blocks(&self.blocks, inside);
         (Self::join(before, inside, after), ld)
     }
 }
@@ -223,12 +194,7 @@ impl Flow {
 
     /// `z` (`[batch, D]`) to `(z~, log|det dT/dz|)` with `log_det` of shape `[batch]`.
     pub fn forward(&self, z: Tensor<2>) -> (Tensor<2>, Tensor<1>) {
-        let batch = z.dims()[0];
-        let init = (z.clone(), Tensor::zeros([batch], &z.device()));
-        let base = self.blocks.iter().fold(init, |(x, ld), block| {
-            let (y, ld_block) = block.forward(x);
-            (y, ld + ld_block)
-        });
+        let base = forward_blocks(&self.blocks, z);
         self.heads.iter().fold(base, |(x, ld), head| {
             let (y, ld_head) = head.forward(x);
             (y, ld + ld_head)
@@ -239,14 +205,12 @@ impl Flow {
     pub fn inverse(&self, z_tilde: Tensor<2>) -> (Tensor<2>, Tensor<1>) {
         let batch = z_tilde.dims()[0];
         let init = (z_tilde.clone(), Tensor::zeros([batch], &z_tilde.device()));
-        let unheaded = self.heads.iter().rev().fold(init, |(y, ld), head| {
+        let (y, ld_heads) = self.heads.iter().rev().fold(init, |(y, ld), head| {
             let (x, ld_head) = head.inverse(y);
             (x, ld + ld_head)
         });
-        self.blocks.iter().rev().fold(unheaded, |(y, ld), block| {
-            let (x, ld_block) = block.inverse(y);
-            (x, ld + ld_block)
-        })
+        let (z, ld_blocks) = inverse_blocks(&self.blocks, y);
+        (z, ld_heads + ld_blocks)
     }
 
     /// [`Flow::forward`] for untrusted input: checks the shape and that every value is finite.
@@ -272,13 +236,7 @@ impl Flow {
             heads,
             config,
         } = self;
-        let mut x = z.clone().detach();
-        let mut initialised = Vec::with_capacity(blocks.len());
-        for mut block in blocks {
-            block.actnorm = block.actnorm.init_from_batch(&x)?;
-            x = block.forward(x).0.detach();
-            initialised.push(block);
-        }
+        let (initialised, mut x) = init_blocks(blocks, z)?;
         let mut initialised_heads = Vec::with_capacity(heads.len());
         for head in heads {
             let inside = x.clone().narrow(1, head.offset, head.dim);
@@ -348,4 +306,37 @@ impl Invertible for Flow {
     fn inverse(&self, y: Tensor<2>) -> (Tensor<2>, Tensor<1>) {
         Flow::inverse(self, y)
     }
+}
+
+/// `blocks` in order: `x` (`[batch, d]`) to `(y, the blocks' summed log-det)`.
+fn forward_blocks(blocks: &[FlowBlock], x: Tensor<2>) -> (Tensor<2>, Tensor<1>) {
+    let batch = x.dims()[0];
+    let init = (x.clone(), Tensor::zeros([batch], &x.device()));
+    blocks.iter().fold(init, |(x, ld), block| {
+        let (y, ld_block) = block.forward(x);
+        (y, ld + ld_block)
+    })
+}
+
+/// `blocks` backwards: `y` to `(x, the summed log-det of the inverse)`.
+fn inverse_blocks(blocks: &[FlowBlock], y: Tensor<2>) -> (Tensor<2>, Tensor<1>) {
+    let batch = y.dims()[0];
+    let init = (y.clone(), Tensor::zeros([batch], &y.device()));
+    blocks.iter().rev().fold(init, |(y, ld), block| {
+        let (x, ld_block) = block.inverse(y);
+        (x, ld + ld_block)
+    })
+}
+
+/// Sets each block's ActNorm from the batch as it arrives at that block, so every ActNorm sees
+/// standardised inputs; returns the blocks and the batch after the last one (detached).
+fn init_blocks(blocks: Vec<FlowBlock>, x: &Tensor<2>) -> Result<(Vec<FlowBlock>, Tensor<2>)> {
+    let mut x = x.clone().detach();
+    let mut initialised = Vec::with_capacity(blocks.len());
+    for mut block in blocks {
+        block.actnorm = block.actnorm.init_from_batch(&x)?;
+        x = block.forward(x).0.detach();
+        initialised.push(block);
+    }
+    Ok((initialised, x))
 }
