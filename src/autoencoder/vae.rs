@@ -168,6 +168,15 @@ impl Autoencoder {
         mean + (log_var * 0.5).exp() * noise
     }
 
+    /// A sample of the posterior of each image (`[B, latent]`), its noise drawn from `rng`:
+    /// the codes the flows are trained on.
+    pub fn sample_posterior(&self, x: Tensor<4>, rng: &mut SplitMix64) -> Tensor<2> {
+        let (mean, log_var) = self.encode(x);
+        let [b, d] = mean.dims();
+        let noise = standard_normal(b, d, rng, &mean.device());
+        Self::sample_latent(mean, log_var, noise)
+    }
+
     /// Codes `[B, latent]` to images `[B, 3, 32, 32]` in `[-1, 1]`.
     pub fn decode(&self, z: Tensor<2>) -> Tensor<4> {
         self.decoder.forward(z)

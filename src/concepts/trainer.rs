@@ -238,7 +238,7 @@ impl ConceptTrainer {
         let mut init_pairs = PairSampler::new(&digits.labels, seeds.next_u64())?;
         let batch = init_pairs.sample(n.div_ceil(2));
         let (a, b) = pair_tensors(&digits, &batch, Some(&mut rng), &device)?;
-        let z = posterior_sample(&autoencoder, Tensor::cat(vec![a, b], 0), &mut rng, &device);
+        let z = autoencoder.sample_posterior(Tensor::cat(vec![a, b], 0), &mut rng);
         let head = base
             .new_head(&head_config, &z)?
             .fork(&device.clone().autodiff())
@@ -436,7 +436,7 @@ impl ConceptTrainer {
         let (a, b) = self.render(&concept);
         let (offset, dim) = (self.head_config.offset, self.head_config.dim);
         let mut inside = |images: Tensor<4>| {
-            let z = posterior_sample(&self.autoencoder, images, &mut self.rng, &self.device);
+            let z = self.autoencoder.sample_posterior(images, &mut self.rng);
             self.base.forward(z).0.narrow(1, offset, dim).autodiff()
         };
         let r_a = inside(a);
@@ -486,17 +486,4 @@ impl ConceptTrainer {
             .map(|v| (v + 1.0) * 0.5)
             .collect()
     }
-}
-
-/// A sample of the autoencoder's posterior for each image (as the flow was trained).
-fn posterior_sample(
-    autoencoder: &Autoencoder,
-    images: Tensor<4>,
-    rng: &mut SplitMix64,
-    device: &Device,
-) -> Tensor<2> {
-    let (mean, log_var) = autoencoder.encode(images);
-    let [b, d] = mean.dims();
-    let noise = tensor2(rng.normals(b * d), b, d, device);
-    Autoencoder::sample_latent(mean, log_var, noise)
 }

@@ -361,12 +361,7 @@ impl CodeSource {
     /// the classifier's pre-logit feature.
     pub fn codes(&self, images: Tensor<4>, rng: &mut SplitMix64) -> Tensor<2> {
         match self {
-            Self::Autoencoder(ae) => {
-                let (mean, log_var) = ae.encode(images);
-                let [b, d] = mean.dims();
-                let noise = iin::tensor_util::tensor2(rng.normals(b * d), b, d, &mean.device());
-                Autoencoder::sample_latent(mean, log_var, noise)
-            }
+            Self::Autoencoder(ae) => ae.sample_posterior(images, rng),
             Self::Classifier(clf) => clf.feature(images),
         }
     }
