@@ -49,11 +49,11 @@ impl CodePairs {
     }
 
     /// The two `[batch, dim]` tensors.
-    pub fn tensors(&self, device: &Device) -> (Tensor<2>, Tensor<2>) {
+    pub fn into_tensors(self, device: &Device) -> (Tensor<2>, Tensor<2>) {
         let n = self.len();
         (
-            tensor2(self.a.clone(), n, self.dim, device),
-            tensor2(self.b.clone(), n, self.dim, device),
+            tensor2(self.a, n, self.dim, device),
+            tensor2(self.b, n, self.dim, device),
         )
     }
 }

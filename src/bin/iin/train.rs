@@ -182,12 +182,7 @@ fn drive(
     mut step: impl FnMut(usize, f64) -> Result<(f32, String)>,
     mut save: impl FnMut() -> Result<Vec<u8>>,
 ) -> Result<()> {
-    if start >= c.steps {
-        println!(
-            "{label}: already finished ({} steps) in {}",
-            c.steps,
-            run.path().display()
-        );
+    if already_finished(label, run, start, c) {
         return Ok(());
     }
     if start > 0 {
@@ -230,6 +225,19 @@ fn drive(
 }
 
 /// A reproducible stream for step `i` of a run (so resuming gives the same batches).
+/// Whether the run already holds `c.steps` steps (and says so).
+fn already_finished(label: &str, run: &RunDir, start: usize, c: &CommonArgs) -> bool {
+    if start < c.steps {
+        return false;
+    }
+    println!(
+        "{label}: already finished ({} steps) in {}",
+        c.steps,
+        run.path().display()
+    );
+    true
+}
+
 fn step_rng(seed: u64, i: usize) -> SplitMix64 {
     SplitMix64::new(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
@@ -422,15 +430,11 @@ fn train_flow(f: &FlowArgs) -> Result<()> {
         .collect();
     println!("{name}: factors {}", sizes.join(", "));
 
-    if let Some((_, state)) = run.checkpoint()? {
-        if state.step >= c.steps {
-            println!(
-                "{name}: already finished ({} steps) in {}",
-                c.steps,
-                run.path().display()
-            );
-            return Ok(());
-        }
+    let checkpoint = run.checkpoint()?;
+    let start = checkpoint.as_ref().map_or(0, |(_, state)| state.step);
+    // A finished run needs no code bank.
+    if already_finished(&name, &run, start, c) {
+        return Ok(());
     }
     let bank_label = format!("{name}: code bank");
     let mut bank_bar = progress::bar(&bank_label, f.bank_pairs as u64, 0);
@@ -455,8 +459,8 @@ fn train_flow(f: &FlowArgs) -> Result<()> {
         f.bank_refresh
     );
 
-    let (flow, start) = match run.checkpoint()? {
-        Some((bytes, state)) => (Flow::from_bytes(&bytes, &device)?, state.step),
+    let flow = match checkpoint {
+        Some((bytes, _)) => Flow::from_bytes(&bytes, &device)?,
         None => {
             let z = tensor2(bank.codes(1024, &mut rng), 1024, bank.dim(), &device);
             let config = FlowConfig::new(64)
@@ -464,7 +468,7 @@ fn train_flow(f: &FlowArgs) -> Result<()> {
                 .with_hidden(f.hidden)
                 .with_depth(f.depth)
                 .with_seed(c.seed);
-            (config.init(&device)?.init_from_batch(&z)?, 0)
+            config.init(&device)?.init_from_batch(&z)?
         }
     };
     println!("{name}: {} parameters", flow.num_params());
@@ -494,7 +498,7 @@ fn train_flow(f: &FlowArgs) -> Result<()> {
                     .iter()
                     .map(|s| Ok(Sharing::Factor(factors.index_of(s.name())?)))
                     .collect::<Result<Vec<_>>>()?;
-                let (za, zb) = pairs.tensors(&device);
+                let (za, zb) = pairs.into_tensors(&device);
                 t.step_pairs(za, zb, factors.shared_mask_batch(&sharing, &device))?
             };
             Ok((loss, format!("nll {loss:.2}")))
