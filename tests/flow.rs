@@ -17,6 +17,11 @@ use iin::IinError;
 const TOL: f32 = 1e-4;
 
 fn trained_like_flow(dim: usize, hidden: usize, n_blocks: usize) -> Flow {
+    perturbed_flow(dim, hidden, n_blocks, 0.2)
+}
+
+/// A flow initialised from data, then every weight moved by `N(0, scale^2)`.
+fn perturbed_flow(dim: usize, hidden: usize, n_blocks: usize, scale: f64) -> Flow {
     let flow = FlowConfig::new(dim)
         .with_hidden(hidden)
         .with_n_blocks(n_blocks)
@@ -25,7 +30,7 @@ fn trained_like_flow(dim: usize, hidden: usize, n_blocks: usize) -> Flow {
         .unwrap()
         .init_from_batch(&gaussian(64, dim, 0.5, 2.0, 11))
         .unwrap();
-    perturb(flow, 0.2, 5)
+    perturb(flow, scale, 5)
 }
 
 #[test]
@@ -346,18 +351,7 @@ fn int8_files_are_small_exact_where_it_matters_and_close_elsewhere() {
     // Perturbed less than `trained_like_flow`, whose random 0.2 noise on every weight makes a
     // chaotic map that amplifies any rounding (f16 moves its outputs by 0.1 of 40); 0.05 is
     // closer to trained weights (about 1/sqrt(fan_in)).
-    let flow = perturb(
-        FlowConfig::new(16)
-            .with_hidden(64)
-            .with_n_blocks(3)
-            .with_seed(3)
-            .init(&cpu())
-            .unwrap()
-            .init_from_batch(&gaussian(64, 16, 0.5, 2.0, 11))
-            .unwrap(),
-        0.05,
-        5,
-    );
+    let flow = perturbed_flow(16, 64, 3, 0.05);
     let half = flow.to_bytes_as(burn::tensor::DType::F16).unwrap();
     let int8 = flow.to_bytes_int8().unwrap();
     assert!(
