@@ -94,6 +94,18 @@ function currentState(page) {
   });
 }
 
+/**
+ * Focuses a slider and puts its handle on the slider's grid (the image's own handle lies between
+ * steps): one key step right and back, then waits for the image to settle.
+ */
+async function focusOnGrid(page, selector) {
+  await page.focus(selector);
+  const before = await currentState(page);
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowLeft');
+  await settled(page, before.renders);
+}
+
 /** Waits until the current image shows the latest z~ and has rendered more than `after` times. */
 async function settled(page, after = 0) {
   await page.waitForFunction(
@@ -244,11 +256,7 @@ async function fullPage(browser, device, origin) {
 async function sliders(page, name) {
   // Keyboard: focus the digit slider; one step right and back puts the handle on the slider's
   // grid (the image's own handle lies between steps); then five steps right.
-  await page.focus('#slider-digit');
-  const s0 = await currentState(page);
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('ArrowLeft');
-  await settled(page, s0.renders);
+  await focusOnGrid(page, '#slider-digit');
   const before = await pixels(page, '#current');
   const state = await currentState(page);
   const start = await page.inputValue('#slider-digit');
@@ -601,11 +609,7 @@ async function concept(page, name, device) {
 
   // The new slider moves the image.
   await settled(page);
-  await page.focus('#slider-thickness');
-  const s1 = await currentState(page);
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('ArrowLeft');
-  await settled(page, s1.renders);
+  await focusOnGrid(page, '#slider-thickness');
   const start = await pixels(page, '#current');
   const s2 = await currentState(page);
   await page.keyboard.press('End');
