@@ -264,6 +264,118 @@ fn rendering_toward_b_moves_digits_by_the_sketches_difference() {
         "slant moved by {tilt}, not {}",
         slant.slant
     );
+    // Angular A, round B: toward A the digits are squared off, toward B they are as drawn, and
+    // the stroke width stays.
+    let round = preset_shift(Preset::Roundness);
+    let (angular, drawn) = (render(TOWARD_A, &round), render(TOWARD_B, &round));
+    assert!(common::max_abs(&drawn.concat(), &inks.concat()) < 1e-5);
+    let squarer =
+        measure(&angular, morpho::axis_alignment) - measure(&drawn, morpho::axis_alignment);
+    let wider = measure(&angular, morpho::thickness) - measure(&drawn, morpho::thickness);
+    println!(
+        "toward the angular sketch: axis alignment +{squarer:.3}, stroke width {wider:+.3} px"
+    );
+    assert!(squarer > 0.01, "axis alignment moved by {squarer}");
+    assert!(wider.abs() < 0.1, "stroke width moved by {wider} px");
+    // A ring rendered toward the angular sketch is squared off all the way (amount 1).
+    let ring_batch = Tensor::<4>::from_data(TensorData::new(ring(), [1, 1, 32, 32]), &device);
+    let out = stylise(
+        ring_batch,
+        tensor2(vec![0.5; 3], 1, 3, &device),
+        tensor2(vec![TOWARD_A], 1, 1, &device),
+        &round,
+        None,
+    );
+    let ink: Vec<f32> = to_vec(out).unwrap()[..1024]
+        .iter()
+        .map(|v| (v / 0.5 + 1.0) / 2.0)
+        .collect();
+    let squared = morpho::axis_alignment(&ink, 32);
+    assert!(
+        squared > 0.6,
+        "the ring rendered toward A: axis alignment {squared}"
+    );
+}
+
+/// A ring of radius 8 and stroke width 2 at the centre of a 32 x 32 ink map, anti-aliased.
+fn ring() -> Vec<f32> {
+    (0..32 * 32)
+        .map(|i| {
+            let (x, y) = ((i % 32) as f32 - 15.5, (i / 32) as f32 - 15.5);
+            (1.5 - ((x * x + y * y).sqrt() - 8.0).abs()).clamp(0.0, 1.0)
+        })
+        .collect()
+}
+
+#[test]
+fn squaring_off_turns_a_ring_into_a_square_of_the_same_size() {
+    let ring = ring();
+    assert!(common::max_abs(&morpho::square_off(&ring, 32, 0.0), &ring) < 1e-5);
+    let square = morpho::square_off(&ring, 32, 1.0);
+    let (before, after) = (
+        morpho::axis_alignment(&ring, 32),
+        morpho::axis_alignment(&square, 32),
+    );
+    println!("axis alignment: ring {before:.3}, squared off {after:.3}");
+    assert!(before.abs() < 0.1, "a ring's edges run every way: {before}");
+    assert!(after > 0.4, "the squared-off ring is not square: {after}");
+    let (r0, r1) = (morpho::size(&ring, 32), morpho::size(&square, 32));
+    assert!((r1 / r0 - 1.0).abs() < 0.05, "size {r0} -> {r1}");
+    // The corners sit on the diagonals: ink where the ring had none.
+    let corner = |img: &[f32]| img[(16 + 7) * 32 + 16 + 7];
+    assert!(corner(&ring) < 0.05 && corner(&square) > 0.3);
+
+    // The device warp is the host's, on digits and for amounts of either sign.
+    let device = cpu();
+    let inks = inks(&digits(), 0..8);
+    let amounts: Vec<f32> = (0..8).map(|i| -0.5 + 0.25 * i as f32).collect();
+    let batch = Tensor::<4>::from_data(TensorData::new(inks.concat(), [8, 1, 32, 32]), &device);
+    let warped = to_vec(iin::concepts::stylise::square_off(
+        batch,
+        tensor2(amounts.clone(), 8, 1, &device),
+    ))
+    .unwrap();
+    for (i, ink) in inks.iter().enumerate() {
+        let host = morpho::square_off(ink, 32, amounts[i]);
+        let d = common::max_abs(&warped[i * 1024..(i + 1) * 1024], &host);
+        assert!(
+            d < 1e-4,
+            "digit {i}, amount {}: device vs host {d}",
+            amounts[i]
+        );
+    }
+}
+
+#[test]
+fn each_preset_changes_only_its_own_statistic() {
+    let shifts: Vec<(Preset, StyleShift)> =
+        Preset::ALL.iter().map(|&p| (p, preset_shift(p))).collect();
+    for (p, s) in &shifts {
+        println!("{}: {s:?}", p.name());
+        let own = |x: f32| x != 0.0;
+        let moved = [
+            own(s.thickness),
+            own(s.slant),
+            own(s.angularity),
+            s.colour != [0.0; 3],
+        ];
+        let expected = match p {
+            Preset::Thickness => [true, false, false, false],
+            Preset::Slant => [false, true, false, false],
+            Preset::Roundness => [false, false, true, false],
+            Preset::Colour => [false, false, false, true],
+        };
+        assert_eq!(moved, expected, "{} preset: {s:?}", p.name());
+    }
+    // Angular A, round B.
+    let round = preset_shift(Preset::Roundness);
+    assert!(round.angularity < -0.3, "{round:?}");
+    assert_eq!(Against::dominant(&round), Some(Against::Angularity));
+    assert_eq!(
+        Against::dominant(&preset_shift(Preset::Thickness)),
+        Some(Against::Thickness)
+    );
+    assert_eq!(Against::dominant(&preset_shift(Preset::Colour)), None);
 }
 
 // ---- Learning ----
@@ -324,14 +436,14 @@ fn trainer(s: &Setup, preset: Preset, batch: usize, seed: u64) -> ConceptTrainer
     .unwrap()
 }
 
-fn spearman_of(s: &Setup, learned: &iin::concepts::LearnedConcept) -> f64 {
+fn spearman_of(s: &Setup, learned: &iin::concepts::LearnedConcept, against: Against) -> f64 {
     concept_spearman(
         &s.bundle.autoencoder,
         &learned.flow,
         &learned.factors,
         &learned.handles,
         "bold",
-        Against::Thickness,
+        against,
         &s.all,
         &s.held_out,
         1,
@@ -345,14 +457,18 @@ fn a_short_run_on_the_thickness_preset_learns_a_factor_that_tracks_stroke_width(
     let s = setup();
     let mut t = trainer(&s, Preset::Thickness, 32, 3);
     // The factor carved from the residual, before any learning (the same slider recipe).
-    let untrained = spearman_of(&s, &t.finish(s.reference.clone()).unwrap());
+    let untrained = spearman_of(
+        &s,
+        &t.finish(s.reference.clone()).unwrap(),
+        Against::Thickness,
+    );
     let first = t.step_checked().unwrap();
     for _ in 1..STEPS {
         t.step_checked().unwrap();
     }
     let last = t.step_checked().unwrap();
     let learned = t.finish(s.reference.clone()).unwrap();
-    let trained = spearman_of(&s, &learned);
+    let trained = spearman_of(&s, &learned, Against::Thickness);
     println!("spearman: untrained {untrained:.3}, after {} steps {trained:.3}; loss {first:.1} -> {last:.1}", STEPS + 1);
     assert!(last < first, "the loss did not fall: {first} -> {last}");
     assert!(
@@ -394,10 +510,43 @@ fn a_short_run_on_the_thickness_preset_learns_a_factor_that_tracks_stroke_width(
     );
 }
 
+#[test]
+fn a_short_run_on_the_roundness_preset_learns_a_factor_that_tracks_squaring() {
+    let s = setup();
+    let mut t = trainer(&s, Preset::Roundness, 32, 3);
+    // B is the round sketch, so the slider falls as a digit is squared off: negated.
+    let untrained = -spearman_of(
+        &s,
+        &t.finish(s.reference.clone()).unwrap(),
+        Against::Angularity,
+    );
+    for _ in 0..ROUND_STEPS {
+        t.step_checked().unwrap();
+    }
+    let learned = t.finish(s.reference.clone()).unwrap();
+    let trained = -spearman_of(&s, &learned, Against::Angularity);
+    println!("roundness vs squaring (within digits): untrained {untrained:.3}, after {ROUND_STEPS} steps {trained:.3}");
+    assert!(
+        trained >= MIN_RHO_ROUND,
+        "the learned factor follows squaring with rho {trained} < {MIN_RHO_ROUND}"
+    );
+    assert!(
+        trained - untrained >= MIN_GAIN_ROUND,
+        "learning gained too little over the untrained factor ({untrained} -> {trained})"
+    );
+}
+
+/// The roundness run: the residual's first dimensions already follow squaring within a digit
+/// (the untrained slider scores 0.65-0.69 over seeds 3-5); 60 steps do not beat that, 150 do.
+/// Measured (seed 3): 0.650 before, 0.740 after 150 steps (0.746 after 400).
+const ROUND_STEPS: usize = 150;
+const MIN_RHO_ROUND: f64 = 0.7;
+const MIN_GAIN_ROUND: f64 = 0.05;
+
 /// Steps of the short run, the Spearman correlation it must reach, and by how much it must
 /// beat the same slider on the factor before learning (the A-to-B direction in the first four
 /// residual dimensions, which already scores about 0.4: the residual holds stroke width too).
-/// Measured with the 4-block head: 0.43 before, 0.78 after (seed 3).
+/// Measured with the 4-block head on the bundle of fed2b7c: 0.32 before, 0.73 after (seed 3).
 const STEPS: usize = 60;
 const MIN_RHO: f64 = 0.7;
 const MIN_GAIN: f64 = 0.15;

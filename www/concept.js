@@ -102,7 +102,7 @@ export function mountConcept(root, { session, changeModel, steps: stepsOption, o
     el('p', {
       class: 'hint',
       id: 'concept-hint',
-      text: `The new factor learns what changes from A to B (stroke width, slant or ink colour): held-out digits are redrawn in the style of each sketch, and a small flow on the residual learns pairs that differ only in that. Digit and colour stay exactly as they are. ${DEFAULT_STEPS.webgpu} steps by default on WebGPU, ${DEFAULT_STEPS.cpu} on the CPU; all in this page.`,
+      text: `The new factor learns what changes from A to B (stroke width, slant, angular vs round corners, or ink colour): held-out digits are redrawn in the style of each sketch, and a small flow on the residual learns pairs that differ only in that. Digit and colour stay exactly as they are. ${DEFAULT_STEPS.webgpu} steps by default on WebGPU, ${DEFAULT_STEPS.cpu} on the CPU; all in this page.`,
     }),
     el('div', { class: 'concept-run' }, el('div', { class: 'concept-progress' }, progress, progressText), loss),
     message,
@@ -236,7 +236,7 @@ export function mountConcept(root, { session, changeModel, steps: stepsOption, o
     lastName = factor?.name ?? lastName;
     const score = info.score;
     const scoreText = score
-      ? `slider vs measured ${score.against}: ρ = ${score.spearman.toFixed(2)}`
+      ? `slider vs ${score.against}: ρ = ${score.spearman.toFixed(2)}`
       : 'no measured score: the sketches differ in ink colour, which has no ground truth to compare with';
     const lines = [
       el('p', { class: 'concept-done', id: 'concept-done' }, el('strong', { text: `${verb} “${lastName}”` }), ': a new slider in Explore, the analogy grid, the walk and the embeddings.'),
@@ -389,7 +389,7 @@ export function mountConcept(root, { session, changeModel, steps: stepsOption, o
 // -- helpers ----------------------------------------------------------------------------------
 
 function presetLabel(name) {
-  return { thickness: 'thin → thick', slant: 'upright → slanted', colour: 'red → blue' }[name] ?? name;
+  return { thickness: 'thin → thick', slant: 'upright → slanted', roundness: 'angular → round', colour: 'red → blue' }[name] ?? name;
 }
 
 function bytesOf(image) {
@@ -400,6 +400,7 @@ function describeShift(shift) {
   const parts = [];
   if (Math.abs(shift.thickness) > 1e-3) parts.push(`strokes ${shift.thickness > 0 ? 'thicker' : 'thinner'} by ${Math.abs(shift.thickness).toFixed(2)}`);
   if (Math.abs(shift.slant) > 1e-3) parts.push(`slant ${shift.slant > 0 ? '+' : '−'}${Math.abs(shift.slant).toFixed(2)}`);
+  if (Math.abs(shift.angularity ?? 0) > 1e-3) parts.push(shift.angularity > 0 ? 'more angular' : 'rounder');
   const c = Array.from(shift.colour ?? []);
   if (c.some((v) => Math.abs(v) > 1e-3)) parts.push(`ink colour ${c.map((v) => (v >= 0 ? '+' : '−') + Math.abs(v).toFixed(2)).join(' ')}`);
   return parts.length ? `from A to B, ${parts.join(', ')}` : 'from A to B';

@@ -1,11 +1,12 @@
 //! Concepts defined by two sketches (METHOD.md §5; issue 5): the user draws sketch A and
-//! sketch B that differ in one way (thin vs thick strokes, upright vs slanted, one ink colour vs
-//! another), and the supervised flow learns a new named factor that holds that change.
+//! sketch B that differ in one way (thin vs thick strokes, upright vs slanted, angular vs round,
+//! one ink colour vs another), and the supervised flow learns a new named factor that holds that
+//! change.
 //!
 //! - [`sketch`]: any RGBA image to a 32 x 32 ink map normalised like MNIST, and its ink colour;
-//! - [`style`]: the global style statistics of a sketch (stroke width, slant moment, ink colour)
-//!   and the change `B - A` they define ([`StyleShift`]); two sketches without a change are
-//!   refused;
+//! - [`style`]: the global style statistics of a sketch (stroke width, slant moment, angularity,
+//!   ink colour) and the change `B - A` they define ([`StyleShift`]); two sketches without a
+//!   change are refused;
 //! - [`stylise`]: dataset digits re-rendered toward A or B on the device, batched: each digit
 //!   moved from where it is by the difference, not set to the sketch's absolute values;
 //! - [`pairs`]: same sketch + different digits share the concept; same digit + different
@@ -30,8 +31,11 @@
 //! of that, and it learned thickness and slant better (`README.md`). The price: a concept can
 //! hold only what the residual holds; anything the flow put into digit or colour stays there.
 //!
-//! **Limits.** Only what the three global statistics can express is learned: local texture such
-//! as angular vs round strokes (Gram statistics in METHOD.md §5) is not used. A colour concept
+//! **Limits.** Only what the four global statistics can express is learned; Gram statistics of a
+//! feature network (METHOD.md §5) are not used (see [`style`] for why). Angular vs round is a
+//! single warp that squares curves off, measured on sketches by how much of their edges run
+//! along the axes: it cannot add round curves to a digit, so the round end is the digit as
+//! drawn, and it knows one kind of corner (a square's). A colour concept
 //! overlaps the colour factor, which keeps the colour: the head finds little of it in the
 //! residual.
 

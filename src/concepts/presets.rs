@@ -1,6 +1,7 @@
-//! Ready-made sketch pairs, drawn by code: thin vs thick strokes, upright vs slanted, and two ink
-//! colours. Each pair draws one abstract figure (a tall loop beside a bar, not a digit) twice,
-//! changing only the one thing the concept is about, at 128 x 128 px on white, anti-aliased.
+//! Ready-made sketch pairs, drawn by code: thin vs thick strokes, upright vs slanted, angular vs
+//! round, and two ink colours. Each pair draws one abstract figure (a tall loop beside a bar, not
+//! a digit) twice, changing only the one thing the concept is about, at 128 x 128 px on white,
+//! anti-aliased. The angular loop is the round one's bounding rectangle.
 
 use std::str::FromStr;
 
@@ -27,6 +28,8 @@ pub enum Preset {
     Thickness,
     /// Upright (A) vs leaning right (B).
     Slant,
+    /// Angular strokes (A) vs round ones (B).
+    Roundness,
     /// Red ink (A) vs blue ink (B).
     Colour,
 }
@@ -37,21 +40,28 @@ impl FromStr for Preset {
         match s {
             "thickness" => Ok(Self::Thickness),
             "slant" => Ok(Self::Slant),
+            "roundness" | "angular" => Ok(Self::Roundness),
             "colour" | "color" => Ok(Self::Colour),
             other => Err(IinError::Concept(format!(
-                "no preset called {other:?}; use thickness, slant or colour"
+                "no preset called {other:?}; use thickness, slant, roundness or colour"
             ))),
         }
     }
 }
 
 impl Preset {
-    pub const ALL: [Preset; 3] = [Preset::Thickness, Preset::Slant, Preset::Colour];
+    pub const ALL: [Preset; 4] = [
+        Preset::Thickness,
+        Preset::Slant,
+        Preset::Roundness,
+        Preset::Colour,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Preset::Thickness => "thickness",
             Preset::Slant => "slant",
+            Preset::Roundness => "roundness",
             Preset::Colour => "colour",
         }
     }
@@ -62,6 +72,10 @@ impl Preset {
         match self {
             Preset::Thickness => (draw(0.0, 5.0, BLACK), draw(0.0, 17.0, BLACK)),
             Preset::Slant => (draw(0.0, 10.0, BLACK), draw(0.45, 10.0, BLACK)),
+            Preset::Roundness => (
+                draw_shape(Loop::Rectangle, 0.0, 10.0, BLACK),
+                draw(0.0, 10.0, BLACK),
+            ),
             Preset::Colour => (
                 draw(0.0, 10.0, [220, 30, 30]),
                 draw(0.0, 10.0, [30, 60, 220]),
@@ -70,17 +84,41 @@ impl Preset {
     }
 }
 
+/// The loop's outline: an ellipse, or the rectangle around it.
+#[derive(Clone, Copy)]
+enum Loop {
+    Ellipse,
+    Rectangle,
+}
+
+/// The figure with a round loop.
+fn draw(lean: f32, width: f32, ink: [u8; 3]) -> RgbaImage {
+    draw_shape(Loop::Ellipse, lean, width, ink)
+}
+
 /// The figure: a tall loop and a bar beside it, sheared by `lean` (x moves right by
 /// `lean * (cy - y)`), strokes `width` px wide, in colour `ink` on white.
-fn draw(lean: f32, width: f32, ink: [u8; 3]) -> RgbaImage {
-    let loop_points: Vec<(f32, f32)> = (0..=48)
-        .map(|i| {
-            let t = i as f32 / 48.0 * std::f32::consts::TAU;
-            (0.38 + 0.15 * t.cos(), 0.5 + 0.3 * t.sin())
-        })
-        .collect();
+fn draw_shape(outline: Loop, lean: f32, width: f32, ink: [u8; 3]) -> RgbaImage {
+    let (cx, cy, rx, ry) = (0.38, 0.5, 0.15, 0.3);
+    let loop_points: Vec<(f32, f32)> = match outline {
+        Loop::Ellipse => (0..=48)
+            .map(|i| {
+                let t = i as f32 / 48.0 * std::f32::consts::TAU;
+                (cx + rx * t.cos(), cy + ry * t.sin())
+            })
+            .collect(),
+        Loop::Rectangle => [
+            (-1.0, -1.0),
+            (1.0, -1.0),
+            (1.0, 1.0),
+            (-1.0, 1.0),
+            (-1.0, -1.0),
+        ]
+        .iter()
+        .map(|(u, v)| (cx + rx * u, cy + ry * v))
+        .collect(),
+    };
     let bar = vec![(0.70, 0.2), (0.70, 0.8)];
-    let cy = 0.5;
     let strokes: Vec<Vec<(f32, f32)>> = [loop_points, bar]
         .into_iter()
         .map(|s| {

@@ -34,6 +34,41 @@ pub enum Against {
     Thickness,
     /// Slant: digits sheared by `morpho::shear` in [-0.4, 0.4], measured by `morpho::slant`.
     Slant,
+    /// Angularity: each digit squared off by `morpho::square_off` at the amounts
+    /// [`ANGULAR_LEVELS`], the amount being the truth, and each digit its own reference: the
+    /// handle's values minus their mean over the digit's levels. No pixel measure tracks
+    /// squaring on handwriting well enough to compare across digits (`morpho::axis_alignment`
+    /// rises on only about half of them, and says little about how round a digit was drawn), so
+    /// this score asks only whether the slider follows the squaring applied to the same digit.
+    Angularity,
+}
+
+impl Against {
+    /// The ground truth for a concept: the statistic the sketches change most, in units of the
+    /// smallest change that counts ([`super::style::MIN_SHIFT`]); `None` when that is the ink
+    /// colour, which has none.
+    pub fn dominant(shift: &StyleShift) -> Option<Self> {
+        let min = super::style::MIN_SHIFT;
+        let colour = shift.colour.iter().fold(0.0f32, |m, c| m.max(c.abs())) / min.colour[0];
+        [
+            (Self::Thickness, shift.thickness.abs() / min.thickness),
+            (Self::Slant, shift.slant.abs() / min.slant),
+            (Self::Angularity, shift.angularity.abs() / min.angularity),
+        ]
+        .into_iter()
+        .filter(|(_, size)| *size > 0.0 && *size >= colour)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(against, _)| against)
+    }
+
+    /// What the page calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Thickness => "measured stroke width",
+            Self::Slant => "measured slant",
+            Self::Angularity => "squaring applied",
+        }
+    }
 }
 
 impl FromStr for Against {
@@ -42,14 +77,19 @@ impl FromStr for Against {
         match s {
             "thickness" => Ok(Self::Thickness),
             "slant" => Ok(Self::Slant),
+            "angularity" => Ok(Self::Angularity),
             other => Err(IinError::Concept(format!(
-                "no ground truth called {other:?}; use thickness or slant"
+                "no ground truth called {other:?}; use thickness, slant or angularity"
             ))),
         }
     }
 }
 
-/// Held-out digits moved by a random amount of the known factor: ColorMNIST images (host,
+/// The squaring amounts each digit is rendered at for [`Against::Angularity`].
+pub const ANGULAR_LEVELS: [f32; 3] = [0.0, 0.5, 1.0];
+
+/// Held-out digits moved by a random amount of the known factor (for [`Against::Angularity`],
+/// by each of [`ANGULAR_LEVELS`] in turn): ColorMNIST images (host,
 /// `[n, 3, 32, 32]` in [-1, 1], random colours) and the factor measured from each image's ink.
 pub fn varied_digits(
     digits: &Mnist,
@@ -62,16 +102,28 @@ pub fn varied_digits(
     let mut truth = Vec::with_capacity(indices.len());
     for &i in indices {
         let ink = signed_to_ink(&grey32(digits.image(i)));
-        let u = rng.uniform() as f32;
-        let moved = match against {
-            Against::Thickness => morpho::thicken(&ink, SIDE_32, -0.5 + 2.5 * u),
-            Against::Slant => morpho::shear(&ink, SIDE_32, -0.4 + 0.8 * u),
+        // Each rendering: the moved ink and its ground truth.
+        let renderings: Vec<(Vec<f32>, f32)> = match against {
+            Against::Thickness => {
+                let moved = morpho::thicken(&ink, SIDE_32, -0.5 + 2.5 * rng.uniform() as f32);
+                let t = morpho::thickness(&moved, SIDE_32);
+                vec![(moved, t)]
+            }
+            Against::Slant => {
+                let moved = morpho::shear(&ink, SIDE_32, -0.4 + 0.8 * rng.uniform() as f32);
+                let t = morpho::slant(&moved, SIDE_32);
+                vec![(moved, t)]
+            }
+            Against::Angularity => ANGULAR_LEVELS
+                .iter()
+                .map(|&a| (morpho::square_off(&ink, SIDE_32, a), a))
+                .collect(),
         };
-        truth.push(match against {
-            Against::Thickness => morpho::thickness(&moved, SIDE_32),
-            Against::Slant => morpho::slant(&moved, SIDE_32),
-        });
-        images.extend(colourise(&ink_to_signed(&moved), random_colour(&mut rng)));
+        let colour = random_colour(&mut rng);
+        for (moved, t) in renderings {
+            images.extend(colourise(&ink_to_signed(&moved), colour));
+            truth.push(t);
+        }
     }
     (images, truth)
 }
@@ -127,6 +179,13 @@ pub fn concept_spearman(
     for chunk in images.chunks(250 * 3 * PIXELS_32) {
         let batch = image_tensor(chunk.to_vec(), 3, device)?;
         values.extend(handle_values(autoencoder, flow, factors, k, handle, batch)?);
+    }
+    if against == Against::Angularity {
+        // Each digit its own reference.
+        for group in values.chunks_mut(ANGULAR_LEVELS.len()) {
+            let mean = group.iter().sum::<f32>() / group.len() as f32;
+            group.iter_mut().for_each(|v| *v -= mean);
+        }
     }
     Ok(spearman(&values, &truth))
 }

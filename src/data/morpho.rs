@@ -19,6 +19,15 @@
 //!   the image). Upright digits measure near 0; rightward-leaning ones positive.
 //! - Scale: zoom about the image centre by a factor `k`, bilinear. Measured as the radius of
 //!   gyration `sqrt((mu20 + mu02) / mu00)`, which a zoom multiplies by `k`.
+//! - Squaring off (angular vs round): a radial warp about the centre of mass that moves each
+//!   point along its ray by `g^a`, `g = |d|_2 / |d|_inf` (1 on the axes, sqrt 2 on the
+//!   diagonals), so at `a = 1` a circle becomes a square: curves turn into straight runs that
+//!   meet in corners. The digit's size is kept (the ink-weighted mean of `g^a` is divided out).
+//!   Measured loosely by [`axis_alignment`], the share of edge strength running along the
+//!   image's axes (`E[|grad| cos 4 theta] / E[|grad|]`: 1 for a square, 0 for a circle): a
+//!   sketch's angularity. On handwritten digits a warp of 1 raises it on only about half of
+//!   them (strokes at other angles dominate), so the concept score uses the warp's amount as
+//!   its ground truth ([`crate::concepts::Against::Angularity`]).
 
 /// Grey-scale dilation by a disk of integer radius `radius` (radius 0 is the identity).
 pub fn dilate(ink: &[f32], width: usize, radius: usize) -> Vec<f32> {
@@ -132,6 +141,86 @@ pub fn size(ink: &[f32], width: usize) -> f32 {
     } else {
         ((m.mu20 + m.mu02) / m.mass).sqrt() as f32
     }
+}
+
+/// Squared-off strokes: the radial warp `p -> c + (p - c) g^a / n` about the centre of mass
+/// `c` (module docs), `n` keeping the size; bilinear, background outside. `amount` 0 is the
+/// identity, 1 turns a circle into a square, negative amounts round corners off.
+pub fn square_off(ink: &[f32], width: usize, amount: f32) -> Vec<f32> {
+    let height = height_of(ink, width);
+    let (mass, cx, cy) = centre(ink, width);
+    if mass <= 0.0 {
+        return ink.to_vec();
+    }
+    let squareness = |dx: f32, dy: f32| {
+        let (l2, linf) = ((dx * dx + dy * dy).sqrt(), dx.abs().max(dy.abs()));
+        (l2 + 1e-6) / (linf + 1e-6)
+    };
+    let pixels = || (0..height).flat_map(|y| (0..width).map(move |x| (x, y)));
+    let norm = pixels()
+        .map(|(x, y)| {
+            let g = squareness(x as f32 - cx, y as f32 - cy);
+            ink[y * width + x] as f64 * g.powf(amount) as f64
+        })
+        .sum::<f64>()
+        / mass;
+    pixels()
+        .map(|(x, y)| {
+            let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+            let f = norm as f32 * squareness(dx, dy).powf(-amount);
+            bilinear(ink, width, height, cx + dx * f, cy + dy * f)
+        })
+        .collect()
+}
+
+/// How much of the ink's edge strength runs along the image's axes: `sum |g| cos 4 theta /
+/// sum |g|` over Sobel gradients `g` (outside is background): 1 for axis-aligned straight
+/// edges, about 0 for a circle, -1 for diagonal ones; 0 for an empty image.
+pub fn axis_alignment(ink: &[f32], width: usize) -> f32 {
+    let height = height_of(ink, width);
+    let at = |x: isize, y: isize| {
+        if x >= 0 && y >= 0 && (x as usize) < width && (y as usize) < height {
+            ink[y as usize * width + x as usize]
+        } else {
+            0.0
+        }
+    };
+    let (mut aligned, mut total) = (0.0f64, 0.0f64);
+    for y in -1..=height as isize {
+        for x in -1..=width as isize {
+            let gx = (at(x + 1, y - 1) + 2.0 * at(x + 1, y) + at(x + 1, y + 1))
+                - (at(x - 1, y - 1) + 2.0 * at(x - 1, y) + at(x - 1, y + 1));
+            let gy = (at(x - 1, y + 1) + 2.0 * at(x, y + 1) + at(x + 1, y + 1))
+                - (at(x - 1, y - 1) + 2.0 * at(x, y - 1) + at(x + 1, y - 1));
+            let (gx2, gy2) = ((gx * gx) as f64, (gy * gy) as f64);
+            let m2 = gx2 + gy2;
+            if m2 > 1e-12 {
+                // |g| cos 4 theta = (gx^4 - 6 gx^2 gy^2 + gy^4) / |g|^3
+                aligned += (gx2 * gx2 - 6.0 * gx2 * gy2 + gy2 * gy2) / m2.powf(1.5);
+                total += m2.sqrt();
+            }
+        }
+    }
+    if total <= 0.0 {
+        0.0
+    } else {
+        (aligned / total) as f32
+    }
+}
+
+/// Ink mass and centre of mass `(mass, cx, cy)`.
+fn centre(ink: &[f32], width: usize) -> (f64, f32, f32) {
+    let (mut mass, mut sx, mut sy) = (0.0f64, 0.0f64, 0.0f64);
+    for (i, &v) in ink.iter().enumerate() {
+        let v = v as f64;
+        mass += v;
+        sx += v * (i % width) as f64;
+        sy += v * (i / width) as f64;
+    }
+    if mass <= 0.0 {
+        return (0.0, 0.0, 0.0);
+    }
+    (mass, (sx / mass) as f32, (sy / mass) as f32)
 }
 
 /// Central moments of the ink (sums, not normalised).

@@ -164,6 +164,7 @@ impl Engine {
             ("thickness", shift.thickness.into()),
             ("slant", shift.slant.into()),
             ("colour", f32s(&shift.colour)),
+            ("angularity", shift.angularity.into()),
         ]))
     }
 
@@ -417,13 +418,7 @@ fn score(
     record: &ConceptRecord,
     cpu: &Device,
 ) -> Result<Option<Score>, JsError> {
-    let shift = record.shift;
-    let against = if shift.thickness.abs() / 0.3 >= shift.slant.abs() / 0.1 {
-        (shift.thickness != 0.0).then_some(Against::Thickness)
-    } else {
-        Some(Against::Slant)
-    };
-    let Some(against) = against else {
+    let Some(against) = Against::dominant(&record.shift) else {
         return Ok(None);
     };
     let n = state.examples.len().min(SCORE_DIGITS);
@@ -443,11 +438,7 @@ fn score(
     )
     .map_err(|e| fail("scoring the concept", e))?;
     Ok(Some(Score {
-        against: match against {
-            Against::Thickness => "stroke width",
-            Against::Slant => "slant",
-        }
-        .into(),
+        against: against.label().into(),
         spearman,
     }))
 }

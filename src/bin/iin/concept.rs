@@ -37,7 +37,7 @@ pub struct ConceptArgs {
     /// Sketch B: the same as A but for one change.
     #[arg(long, required_unless_present = "preset", conflicts_with = "preset")]
     b: Option<PathBuf>,
-    /// Use a preset sketch pair instead of files: thickness, slant or colour.
+    /// Use a preset sketch pair instead of files: thickness, slant, roundness or colour.
     #[arg(long)]
     preset: Option<Preset>,
     /// The concept's name: the new factor's name, not one the flow has.
@@ -178,8 +178,8 @@ pub fn run(args: &ConceptArgs) -> Result<()> {
     let (stats_a, stats_b) = (StyleStats::of(&sketch_a), StyleStats::of(&sketch_b));
     let shift = StyleShift::between(&stats_a, &stats_b)?;
     println!(
-        "sketch A: stroke {:.2} px, slant {:.2}; sketch B: stroke {:.2} px, slant {:.2}; learning the change {shift:?}",
-        stats_a.thickness, stats_a.slant, stats_b.thickness, stats_b.slant
+        "sketch A: stroke {:.2} px, slant {:.2}, angularity {:.2}; sketch B: stroke {:.2} px, slant {:.2}, angularity {:.2}; learning the change {shift:?}",
+        stats_a.thickness, stats_a.slant, stats_a.angularity, stats_b.thickness, stats_b.slant, stats_b.angularity
     );
 
     let entry_in = bundle.manifest.flow(FLOW_SUPERVISED)?.clone();

@@ -45,7 +45,8 @@ pub struct EvalArgs {
     /// A concept factor of the supervised flow (`iin concept`) to measure: `concept.spearman`.
     #[arg(long, requires = "against")]
     concept: Option<String>,
-    /// The measured ground truth the concept is compared with: thickness or slant.
+    /// The ground truth the concept is compared with: thickness, slant (measured from pixels)
+    /// or angularity (the squaring warp's amount).
     #[arg(long, requires = "concept")]
     against: Option<Against>,
 }
@@ -178,7 +179,7 @@ pub fn run(args: &EvalArgs) -> Result<()> {
             "against": against,
             "spearman": rho,
             "n": n,
-            "how": "held-out test digits moved by morpho::thicken in [-0.5, 2] px or morpho::shear in [-0.4, 0.4], ground truth measured from their pixels, against the concept's 1-D handle of T(posterior mean)",
+            "how": "held-out test digits moved by morpho::thicken in [-0.5, 2] px or morpho::shear in [-0.4, 0.4] (ground truth measured from their pixels), or by morpho::square_off in [0, 1] (ground truth the amount), against the concept's 1-D handle of T(posterior mean)",
         });
     }
     println!("{:<40} {:>10}  goal", "measure", "value");
