@@ -328,17 +328,12 @@ impl Engine {
 }
 
 impl Engine {
-    /// The examples' codes (posterior means) that set the handles, read back to the host.
+    /// The examples' codes (posterior means) that set the handles: the first of the cached
+    /// example codes.
     async fn reference_codes(&self, state: &Loaded) -> Result<Vec<f32>, JsError> {
         let n = state.examples.len().min(SCORE_DIGITS * 2);
-        let mut out = Vec::with_capacity(n * state.factors.dim());
-        for start in (0..n).step_by(100) {
-            let indices: Vec<u32> = (start..(start + 100).min(n)).map(|i| i as u32).collect();
-            let images = self.images(state.example_pixels(&indices)?)?;
-            out.extend(read(state.bundle.autoencoder.encode(images).0).await?);
-            yield_now().await;
-        }
-        Ok(out)
+        let codes = self.example_codes(state).await?;
+        Ok(codes[..n * state.factors.dim()].to_vec())
     }
 
     /// Replaces the supervised flow, its factors and handles; the rest of the bundle is shared.
@@ -391,6 +386,8 @@ impl Engine {
             digits: state.digits.clone(),
             factors: header.factors.clone(),
             handles: header.handles.clone(),
+            // The autoencoder and the examples are the same: their codes stay valid.
+            codes: RefCell::new(state.codes.borrow().clone()),
             embedded: RefCell::new(None),
             concept: Some(Rc::new(header)),
         };

@@ -85,6 +85,9 @@ struct Loaded {
     digits: Rc<Mnist>,
     factors: Factors,
     handles: Vec<Handle>,
+    /// Every example's code `z` (posterior mean), `[n, D]` row-major: encoded once per page,
+    /// and carried over when a concept replaces the flow (the autoencoder does not change).
+    codes: RefCell<Option<Rc<Vec<f32>>>>,
     /// Filled by the first [`Engine::embeddings`]: every example's `z` and `z~`, placed.
     embedded: RefCell<Option<Rc<Embeddings>>>,
     /// The concept learned or imported into the supervised flow, if any.
@@ -171,6 +174,7 @@ impl Engine {
             digits: Rc::new(digits),
             factors,
             handles,
+            codes: RefCell::new(None),
             embedded: RefCell::new(None),
             concept: None,
         };
@@ -522,24 +526,37 @@ impl Engine {
         Ok(tensor2(values.clone(), values.len() / d, d, &self.device))
     }
 
-    /// Encodes every example in slices of [`EMBED_SLICE`], yielding to the page between them.
-    async fn embed_examples(&self, state: &Loaded) -> Result<Embeddings, JsError> {
+    /// Every example's code, encoded in slices of [`EMBED_SLICE`] (yielding to the page between
+    /// them) the first time, then from the cache.
+    async fn example_codes(&self, state: &Loaded) -> Result<Rc<Vec<f32>>, JsError> {
+        if let Some(codes) = state.codes.borrow().clone() {
+            return Ok(codes);
+        }
         let n = state.examples.len();
-        let (mut z, mut z_tilde) = (Vec::new(), Vec::new());
+        let mut z = Vec::with_capacity(n * state.factors.dim());
         for start in (0..n).step_by(EMBED_SLICE) {
             let indices: Vec<u32> = (start..(start + EMBED_SLICE).min(n))
                 .map(|i| i as u32)
                 .collect();
             let images = self.images(state.example_pixels(&indices)?)?;
-            let (codes, t) = explore::encode(&state.bundle, images)
-                .map_err(|e| fail("embedding the examples", e))?;
-            let k = indices.len();
-            let both = read(Tensor::cat(vec![codes, t], 1)).await?;
-            let d = state.factors.dim();
-            for row in both.chunks(2 * d).take(k) {
-                z.extend_from_slice(&row[..d]);
-                z_tilde.extend_from_slice(&row[d..]);
-            }
+            z.extend(read(state.bundle.autoencoder.encode(images).0).await?);
+            yield_now().await;
+        }
+        let z = Rc::new(z);
+        *state.codes.borrow_mut() = Some(z.clone());
+        Ok(z)
+    }
+
+    /// Every example's `z` and `z~` placed in the embeddings; `z~` through the current flow in
+    /// slices of [`EMBED_SLICE`].
+    async fn embed_examples(&self, state: &Loaded) -> Result<Embeddings, JsError> {
+        let z = self.example_codes(state).await?;
+        let d = state.factors.dim();
+        let (flow, _) = explore::supervised(&state.bundle).map_err(|e| fail("embedding", e))?;
+        let mut z_tilde = Vec::with_capacity(z.len());
+        for rows in z.chunks(EMBED_SLICE * d) {
+            let codes = tensor2(rows.to_vec(), rows.len() / d, d, &self.device);
+            z_tilde.extend(read(flow.forward(codes).0).await?);
             yield_now().await;
         }
         let embedding = Embedding::fit(&state.factors, &state.handles, &z, &z_tilde);

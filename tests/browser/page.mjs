@@ -531,6 +531,13 @@ async function concept(page, name, device) {
   await settled(page);
   const before = await pixels(page, '#current');
 
+  // Every preset the issue names is offered, angular vs round among them.
+  await page.click('#concept-preset-roundness');
+  check(
+    `${name}: the angular → round preset is offered and fills the name`,
+    (await page.inputValue('#concept-name')) === 'roundness' && /angular/.test(await page.textContent('#concept-preset-roundness')),
+  );
+
   // An empty pad B: a message, nothing learned.
   await page.click('#concept-preset-thickness');
   check(`${name}: concept preset fills the name`, (await page.inputValue('#concept-name')) === 'thickness');
