@@ -29,7 +29,7 @@ stamp "flow: unsupervised"
     --out "$RUNS/flow-unsupervised" --steps "$(scale 2000)" --batch 128 --lr 1e-3 --seed 4
 stamp "flow: supervised"
 "$iin" train flow --kind supervised --source "$RUNS/autoencoder/model.bin" \
-    --out "$RUNS/flow-supervised" --steps "$(scale 12000)" --batch 128 --lr 1e-3 --seed 5 --blocks 8
+    --out "$RUNS/flow-supervised" --steps "$(scale 20000)" --batch 128 --lr 1e-3 --seed 5 --blocks 8
 stamp "flow: classifier"
 "$iin" train flow --kind classifier --source "$RUNS/classifier/model.bin" \
     --out "$RUNS/flow-classifier" --steps "$(scale 2000)" --batch 128 --lr 1e-3 --seed 6
