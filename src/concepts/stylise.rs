@@ -80,23 +80,47 @@ pub fn thickness(ink: &Tensor<4>) -> Tensor<2> {
 /// [`crate::data::morpho::slant`]).
 pub fn slant(ink: &Tensor<4>) -> Tensor<2> {
     let [b, _, h, w] = ink.dims();
-    let device = ink.device();
-    let x = ramp(w, &device)
-        .reshape([1, w])
-        .repeat_dim(0, h)
-        .reshape([1, h * w]);
-    let y = ramp(h, &device)
-        .reshape([h, 1])
-        .repeat_dim(1, w)
-        .reshape([1, h * w]);
     let m = ink.clone().reshape([b, h * w]);
-    let mass = m.clone().sum_dim(1).clamp_min(1e-6);
-    let mx = (m.clone() * x.clone()).sum_dim(1) / mass.clone();
-    let my = (m.clone() * y.clone()).sum_dim(1) / mass;
-    let (cx, cy) = (x - mx, y - my);
-    let mu11 = (m.clone() * cx * cy.clone()).sum_dim(1);
-    let mu02 = (m * cy.square()).sum_dim(1);
+    let centred = Centred::of(&m, h, w);
+    let mu11 = (m.clone() * centred.dx * centred.dy.clone()).sum_dim(1);
+    let mu02 = (m * centred.dy.square()).sum_dim(1);
     mu11.neg() / mu02.clamp_min(1e-6)
+}
+
+/// Every pixel's position relative to each image's centre of mass, for `[B, H * W]` ink.
+struct Centred {
+    /// Ink mass of each image (at least 1e-6), `[B, 1]`.
+    mass: Tensor<2>,
+    /// Centre of mass, `[B, 1]` each.
+    cx: Tensor<2>,
+    cy: Tensor<2>,
+    /// Pixel position minus the centre, `[B, H * W]` each.
+    dx: Tensor<2>,
+    dy: Tensor<2>,
+}
+
+impl Centred {
+    fn of(m: &Tensor<2>, h: usize, w: usize) -> Self {
+        let device = m.device();
+        let x = ramp(w, &device)
+            .reshape([1, w])
+            .repeat_dim(0, h)
+            .reshape([1, h * w]);
+        let y = ramp(h, &device)
+            .reshape([h, 1])
+            .repeat_dim(1, w)
+            .reshape([1, h * w]);
+        let mass = m.clone().sum_dim(1).clamp_min(1e-6);
+        let cx = (m.clone() * x.clone()).sum_dim(1) / mass.clone();
+        let cy = (m.clone() * y.clone()).sum_dim(1) / mass.clone();
+        Self {
+            dx: x - cx.clone(),
+            dy: y - cy.clone(),
+            mass,
+            cx,
+            cy,
+        }
+    }
 }
 
 /// `0, 1, ..., n - 1` as floats, `[n]`.
@@ -156,20 +180,14 @@ pub fn shear(ink: Tensor<4>, s: Tensor<2>) -> Tensor<4> {
 /// [`crate::data::morpho::square_off`].
 pub fn square_off(ink: Tensor<4>, amount: Tensor<2>) -> Tensor<4> {
     let [b, _, h, w] = ink.dims();
-    let device = ink.device();
-    let x = ramp(w, &device)
-        .reshape([1, w])
-        .repeat_dim(0, h)
-        .reshape([1, h * w]);
-    let y = ramp(h, &device)
-        .reshape([h, 1])
-        .repeat_dim(1, w)
-        .reshape([1, h * w]);
     let m = ink.reshape([b, h * w]);
-    let mass = m.clone().sum_dim(1).clamp_min(1e-6);
-    let cx = (m.clone() * x.clone()).sum_dim(1) / mass.clone();
-    let cy = (m.clone() * y.clone()).sum_dim(1) / mass.clone();
-    let (dx, dy) = (x - cx.clone(), y - cy.clone());
+    let Centred {
+        mass,
+        cx,
+        cy,
+        dx,
+        dy,
+    } = Centred::of(&m, h, w);
     let l2 = (dx.clone().square() + dy.clone().square()).sqrt();
     let linf = dx.clone().abs().max_pair(dy.clone().abs());
     let log_g = (l2.add_scalar(1e-6) / linf.add_scalar(1e-6)).log();

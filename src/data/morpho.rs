@@ -152,6 +152,7 @@ pub fn square_off(ink: &[f32], width: usize, amount: f32) -> Vec<f32> {
     if mass <= 0.0 {
         return ink.to_vec();
     }
+    let (cx, cy) = (cx as f32, cy as f32);
     let squareness = |dx: f32, dy: f32| {
         let (l2, linf) = ((dx * dx + dy * dy).sqrt(), dx.abs().max(dy.abs()));
         (l2 + 1e-6) / (linf + 1e-6)
@@ -208,8 +209,8 @@ pub fn axis_alignment(ink: &[f32], width: usize) -> f32 {
     }
 }
 
-/// Ink mass and centre of mass `(mass, cx, cy)`.
-fn centre(ink: &[f32], width: usize) -> (f64, f32, f32) {
+/// Ink mass and centre of mass `(mass, cx, cy)`; all 0 for an empty image.
+fn centre(ink: &[f32], width: usize) -> (f64, f64, f64) {
     let (mut mass, mut sx, mut sy) = (0.0f64, 0.0f64, 0.0f64);
     for (i, &v) in ink.iter().enumerate() {
         let v = v as f64;
@@ -220,7 +221,7 @@ fn centre(ink: &[f32], width: usize) -> (f64, f32, f32) {
     if mass <= 0.0 {
         return (0.0, 0.0, 0.0);
     }
-    (mass, (sx / mass) as f32, (sy / mass) as f32)
+    (mass, sx / mass, sy / mass)
 }
 
 /// Central moments of the ink (sums, not normalised).
@@ -239,12 +240,7 @@ impl Moments {
                 (0..width).map(move |x| (x as f64, y as f64, ink[y * width + x] as f64))
             })
         };
-        let (mut mass, mut sx, mut sy) = (0.0, 0.0, 0.0);
-        for (x, y, v) in pixels() {
-            mass += v;
-            sx += v * x;
-            sy += v * y;
-        }
+        let (mass, mx, my) = centre(ink, width);
         if mass <= 0.0 {
             return Self {
                 mass: 0.0,
@@ -253,7 +249,6 @@ impl Moments {
                 mu11: 0.0,
             };
         }
-        let (mx, my) = (sx / mass, sy / mass);
         let (mut mu20, mut mu02, mut mu11) = (0.0, 0.0, 0.0);
         for (x, y, v) in pixels() {
             mu20 += v * (x - mx) * (x - mx);
