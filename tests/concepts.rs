@@ -219,28 +219,30 @@ fn the_device_measures_match_the_host_measures() {
     assert!(common::max_abs(&sheared[3 * 1024..4 * 1024], &host) < 1e-5);
 }
 
+/// `inks` rendered by the device renderer at `lambda` (grey colour 0.5), back as ink maps.
+fn render_inks(inks: &[Vec<f32>], lambda: f32, shift: &StyleShift) -> Vec<Vec<f32>> {
+    let device = cpu();
+    let n = inks.len();
+    let batch = Tensor::<4>::from_data(TensorData::new(inks.concat(), [n, 1, 32, 32]), &device);
+    let out = stylise(
+        batch,
+        tensor2(vec![0.5; n * 3], n, 3, &device),
+        tensor2(vec![lambda; n], n, 1, &device),
+        shift,
+        None,
+    );
+    // Back from ColorMNIST (x = g * c, c = 0.5) to ink.
+    to_vec(out)
+        .unwrap()
+        .chunks(3 * 1024)
+        .map(|c| c[..1024].iter().map(|v| (v / 0.5 + 1.0) / 2.0).collect())
+        .collect()
+}
+
 #[test]
 fn rendering_toward_b_moves_digits_by_the_sketches_difference() {
-    let device = cpu();
-    let n = 32;
-    let inks = inks(&digits(), 0..n);
-    let batch = Tensor::<4>::from_data(TensorData::new(inks.concat(), [n, 1, 32, 32]), &device);
-    let colours = tensor2(vec![0.5; n * 3], n, 3, &device);
-    let render = |lambda: f32, shift: &StyleShift| -> Vec<Vec<f32>> {
-        let out = stylise(
-            batch.clone(),
-            colours.clone(),
-            tensor2(vec![lambda; n], n, 1, &device),
-            shift,
-            None,
-        );
-        // Back from ColorMNIST (x = g * c, c = 0.5) to ink.
-        to_vec(out)
-            .unwrap()
-            .chunks(3 * 1024)
-            .map(|c| c[..1024].iter().map(|v| (v / 0.5 + 1.0) / 2.0).collect())
-            .collect()
-    };
+    let inks = inks(&digits(), 0..32);
+    let render = |lambda: f32, shift: &StyleShift| render_inks(&inks, lambda, shift);
     let thick = preset_shift(Preset::Thickness);
     assert!(thick.thickness > 1.5 && thick.slant == 0.0, "{thick:?}");
     let measure = |imgs: &[Vec<f32>], f: fn(&[f32], usize) -> f32| {
@@ -278,19 +280,7 @@ fn rendering_toward_b_moves_digits_by_the_sketches_difference() {
     assert!(squarer > 0.01, "axis alignment moved by {squarer}");
     assert!(wider.abs() < 0.1, "stroke width moved by {wider} px");
     // A ring rendered toward the angular sketch is squared off all the way (amount 1).
-    let ring_batch = Tensor::<4>::from_data(TensorData::new(ring(), [1, 1, 32, 32]), &device);
-    let out = stylise(
-        ring_batch,
-        tensor2(vec![0.5; 3], 1, 3, &device),
-        tensor2(vec![TOWARD_A], 1, 1, &device),
-        &round,
-        None,
-    );
-    let ink: Vec<f32> = to_vec(out).unwrap()[..1024]
-        .iter()
-        .map(|v| (v / 0.5 + 1.0) / 2.0)
-        .collect();
-    let squared = morpho::axis_alignment(&ink, 32);
+    let squared = morpho::axis_alignment(&render_inks(&[ring()], TOWARD_A, &round)[0], 32);
     assert!(
         squared > 0.6,
         "the ring rendered toward A: axis alignment {squared}"
