@@ -179,7 +179,7 @@ pub fn run(args: &EvalArgs) -> Result<()> {
             "against": against,
             "spearman": rho,
             "n": n,
-            "how": "held-out test digits moved by morpho::thicken in [-0.5, 2] px or morpho::shear in [-0.4, 0.4] (ground truth measured from their pixels), or by morpho::square_off in [0, 1] (ground truth the amount), against the concept's 1-D handle of T(posterior mean)",
+            "how": "held-out test digits moved by morpho::thicken in [-0.5, 2] px or morpho::shear in [-0.4, 0.4] (ground truth measured from their pixels), or squared off by morpho::square_off at 0, 1/2 and 1 (ground truth the amount; handles centred per digit), against the concept's 1-D handle of T(posterior mean)",
         });
     }
     println!("{:<40} {:>10}  goal", "measure", "value");
